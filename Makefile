@@ -1,0 +1,51 @@
+# ClusterChain — every entry point a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_ESM := NODE_OPTIONS=--experimental-vm-modules
+
+.PHONY: help install build generate lint typecheck test unit bench devnet e2e tools clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# npm ci only when the lockfile changed since the last install (or there is none yet).
+node_modules/.install-stamp: package-lock.json
+	npm ci --no-audit --no-fund
+	@node -e "require('secp256k1/bindings')" || { echo "secp256k1 native binding did not load: refusing the ~40x slower JS fallback"; exit 1; }
+	@touch $@
+
+install: node_modules/.install-stamp ## Install dependencies (npm ci) when the lockfile changed
+
+build: install ## Compile TypeScript to dist/
+	npx tsc -p tsconfig.build.json
+
+generate: install ## Regenerate generated sources (CRDs, protobuf) — none yet
+	@echo "nothing to generate yet: CRDs (operator) and protobuf (reception) arrive with their issues"
+
+lint: install ## ESLint and the dependency-direction check
+	npx eslint .
+	npx depcruise --config .dependency-cruiser.cjs services operator bench
+
+typecheck: install ## Type-check everything, tests included
+	npx tsc -p tsconfig.json --noEmit
+
+unit: build ## Run jest only (after building)
+	$(NODE_ESM) npx jest $(JEST_ARGS)
+
+test: build lint typecheck ## Install, build, lint, type-check and run every test
+	$(NODE_ESM) npx jest --ci $(JEST_ARGS)
+
+bench: build ## Run the benchmarks; writes bench/results/*.json
+	node --expose-gc dist/bench/src/run.js $(BENCH_ARGS)
+
+devnet: build ## Run a whole chain locally (arrives with issue 3)
+	@echo "make devnet is coming: the reception layer and devnet are the next issue"; exit 1
+
+e2e: build ## End-to-end tests (arrive with the devnet and the operator)
+	@echo "no end-to-end suite yet: it arrives with the devnet and the operator"
+
+tools: ## Tools the tests need beyond npm (none yet)
+	@echo "no external tools needed yet"
+
+clean: ## Remove build output
+	rm -rf dist

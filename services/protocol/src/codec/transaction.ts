@@ -1,0 +1,107 @@
+import { ProtocolError, ProtocolErrorCode } from '../errors.js';
+import { sha256 } from '../hash.js';
+import {
+  ADDRESS_LENGTH,
+  MAX_CODE_BYTES,
+  MAX_DATA_BYTES,
+  PUBLIC_KEY_LENGTH,
+  SIGNATURE_LENGTH,
+  TRANSACTION_VERSION,
+} from '../params.js';
+import type { Hash, Transaction, UnsignedTransaction } from '../types.js';
+import { ByteReader } from './reader.js';
+import { U128_MAX, U64_MAX } from './varint.js';
+import { ByteWriter } from './writer.js';
+
+/**
+ * Transaction encoding, version 1 (DESIGN §3):
+ *   version u8 | flags u8 (bit 0: `to` present; other bits zero) | nonce varint u64
+ *   | to [20]? | amount varint u128 | gas_limit varint u128 | code len+bytes | data len+bytes
+ *   | pubkey [33] | signature [64]
+ * The id is SHA-256 of everything before the signature; the signature is over the id.
+ */
+const FLAG_HAS_TO = 0x01;
+const KNOWN_FLAGS = FLAG_HAS_TO;
+
+/** The largest encoding a valid transaction can have; reception refuses anything longer. */
+export const MAX_TRANSACTION_BYTES =
+  2 + 10 + ADDRESS_LENGTH + 19 + 19 + 3 + MAX_CODE_BYTES + 3 + MAX_DATA_BYTES + PUBLIC_KEY_LENGTH + SIGNATURE_LENGTH;
+
+function checkRange(value: bigint, max: bigint, field: string): void {
+  if (value < 0n || value > max) {
+    throw new ProtocolError(ProtocolErrorCode.integerOutOfRange, `${field} out of range: ${value}`);
+  }
+}
+
+function writeUnsigned(w: ByteWriter, tx: UnsignedTransaction): void {
+  checkRange(tx.nonce, U64_MAX, 'nonce');
+  checkRange(tx.amount, U128_MAX, 'amount');
+  checkRange(tx.gasLimit, U128_MAX, 'gas_limit');
+  w.u8(TRANSACTION_VERSION).u8(tx.to === null ? 0 : FLAG_HAS_TO).varint(tx.nonce);
+  if (tx.to !== null) w.fixed(tx.to, ADDRESS_LENGTH, 'to');
+  w.varint(tx.amount)
+    .varint(tx.gasLimit)
+    .bytes(tx.code, MAX_CODE_BYTES, 'code')
+    .bytes(tx.data, MAX_DATA_BYTES, 'data')
+    .fixed(tx.pubkey, PUBLIC_KEY_LENGTH, 'pubkey');
+}
+
+export function encodeUnsignedTransaction(tx: UnsignedTransaction): Uint8Array {
+  const w = new ByteWriter(160 + tx.code.length + tx.data.length);
+  writeUnsigned(w, tx);
+  return w.finish();
+}
+
+export function encodeTransaction(tx: Transaction): Uint8Array {
+  const w = new ByteWriter(160 + tx.code.length + tx.data.length);
+  writeTransaction(w, tx);
+  return w.finish();
+}
+
+export function writeTransaction(w: ByteWriter, tx: Transaction): void {
+  writeUnsigned(w, tx);
+  w.fixed(tx.signature, SIGNATURE_LENGTH, 'signature');
+}
+
+/** The id of a transaction: SHA-256 of its encoding without the signature (WP 6.4). */
+export function transactionId(tx: UnsignedTransaction): Hash {
+  return sha256(encodeUnsignedTransaction(tx));
+}
+
+export interface DecodedTransaction {
+  tx: Transaction;
+  /** Computed from the received bytes, so no re-encoding is needed. */
+  id: Hash;
+}
+
+/** Reads one transaction at the reader's position; fields are copies, safe to keep. */
+export function readTransaction(r: ByteReader): DecodedTransaction {
+  const start = r.pos;
+  r.version(TRANSACTION_VERSION, 'transaction');
+  const flags = r.u8('flags');
+  if ((flags & ~KNOWN_FLAGS) !== 0) {
+    throw new ProtocolError(ProtocolErrorCode.invalidTag, `unknown transaction flags 0x${flags.toString(16)}`);
+  }
+  const nonce = r.varint(64, 'nonce');
+  const to = flags & FLAG_HAS_TO ? r.fixed(ADDRESS_LENGTH, 'to').slice() : null;
+  const amount = r.varint(128, 'amount');
+  const gasLimit = r.varint(128, 'gas_limit');
+  const code = r.bytes(MAX_CODE_BYTES, 'code').slice();
+  const data = r.bytes(MAX_DATA_BYTES, 'data').slice();
+  const pubkey = r.fixed(PUBLIC_KEY_LENGTH, 'pubkey').slice();
+  if (pubkey[0] !== 0x02 && pubkey[0] !== 0x03) {
+    throw new ProtocolError(ProtocolErrorCode.invalidKey, `pubkey prefix 0x${(pubkey[0] as number).toString(16)} is not a compressed key`);
+  }
+  const unsignedEnd = r.pos;
+  const signature = r.fixed(SIGNATURE_LENGTH, 'signature').slice();
+  const id = sha256(r.buf.subarray(start, unsignedEnd));
+  return { tx: { nonce, to, amount, gasLimit, code, data, pubkey, signature }, id };
+}
+
+/** Decodes exactly one transaction; trailing bytes are refused. */
+export function decodeTransaction(bytes: Uint8Array): DecodedTransaction {
+  const r = new ByteReader(bytes);
+  const decoded = readTransaction(r);
+  r.end('transaction');
+  return decoded;
+}
