@@ -1,0 +1,37 @@
+import { PUBLIC_KEY_LENGTH, ADDRESS_LENGTH } from '../../../protocol/src/params.js';
+import { bstIndexOfKey } from '../../../protocol/src/state/worldState.js';
+import type { TxSummary } from '../../../protocol/src/types.js';
+import type { BstDirectory } from './bstDirectory.js';
+import type { TxMaster } from './txMaster.js';
+import type { TrustedTransaction } from './trustedTransaction.js';
+
+/** Latin1 key of the sender: the last 20 bytes of the public key (WP 6.3). */
+export function senderKey(pubkey: Uint8Array): string {
+  return Buffer.from(pubkey.buffer, pubkey.byteOffset + PUBLIC_KEY_LENGTH - ADDRESS_LENGTH, ADDRESS_LENGTH).toString('latin1');
+}
+
+export function addressKey(address: Uint8Array): string {
+  return Buffer.from(address.buffer, address.byteOffset, ADDRESS_LENGTH).toString('latin1');
+}
+
+/** The entry of the logic layer (WP 6.7, figure 8 step 1): routes a transaction to the TxMaster of its sender's subtree. */
+export class Dispatcher {
+  constructor(
+    private readonly directory: BstDirectory,
+    private readonly masters: readonly TxMaster[],
+  ) {}
+
+  dispatch(t: TrustedTransaction, txIndex: number): TxSummary {
+    const { tx } = t;
+    const sender = senderKey(tx.pubkey);
+    const master = this.masters[this.directory.masterOf(bstIndexOfKey(sender))] as TxMaster;
+    return master.drive({
+      txIndex,
+      sender,
+      recipient: tx.to === null ? null : addressKey(tx.to),
+      nonce: tx.nonce,
+      amount: tx.amount,
+      unsupported: tx.to === null || tx.code.length > 0 || tx.data.length > 0,
+    });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Node shapes of the hexary Merkle Patricia Trie (WP 6.3). Keys are fixed-length byte strings
+ * held as latin1 strings (one char per byte): cheap to compare, to use as Map keys and to read
+ * nibbles from. A leaf is any object of the caller's that carries its key, a cached hash and a
+ * way to write its value — the ledger's account record is its own leaf, so 1M accounts do not
+ * cost 1M extra node objects.
+ */
+export interface TrieLeaf {
+  readonly key: string;
+  /** Cached hash of this leaf at its current depth; null when it must be recomputed. */
+  leafHash: Uint8Array | null;
+  /** Writes the canonical value encoding at `offset` of `out` (at least `maxValueBytes` free); returns the end offset. */
+  writeValue(out: Uint8Array, offset: number): number;
+  /** An upper bound of what writeValue writes. */
+  readonly maxValueBytes: number;
+}
+
+/** 16-way branch. Invariant: at least two children (a branch with one would not be canonical). */
+export class BranchNode<L extends TrieLeaf> {
+  readonly children: (TrieNode<L> | undefined)[] = new Array(16);
+  hash: Uint8Array | null = null;
+}
+
+/**
+ * A run of nibbles shared by everything below. Invariants: the path is non-empty and the child
+ * is a branch (an extension over a leaf is folded into the leaf's path).
+ */
+export class ExtensionNode<L extends TrieLeaf> {
+  hash: Uint8Array | null = null;
+  constructor(
+    public path: Uint8Array,
+    public child: BranchNode<L>,
+  ) {}
+}
+
+export type TrieNode<L extends TrieLeaf> = BranchNode<L> | ExtensionNode<L> | L;
+
+/** The nibble at position `i` of a latin1 key (high nibble of each byte first). */
+export function nibbleAt(key: string, i: number): number {
+  const byte = key.charCodeAt(i >> 1);
+  return i & 1 ? byte & 0x0f : byte >> 4;
+}
+
+/** Number of equal leading nibbles of two keys from position `from`, up to `limit` nibbles. */
+export function commonNibbles(a: string, b: string, from: number, limit: number): number {
+  let n = 0;
+  while (n < limit && nibbleAt(a, from + n) === nibbleAt(b, from + n)) n++;
+  return n;
+}

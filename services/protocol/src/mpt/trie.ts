@@ -1,0 +1,203 @@
+import { EMPTY_HASH } from '../hash.js';
+import { ProtocolError, ProtocolErrorCode } from '../errors.js';
+import { hashBranch, hashExtension, hashLeaf, keyNibbles } from './hashing.js';
+import { BranchNode, ExtensionNode, commonNibbles, nibbleAt, type TrieLeaf, type TrieNode } from './node.js';
+
+/**
+ * A hexary Merkle Patricia Trie over fixed-length keys (WP 6.3: one per basic subtree).
+ *
+ * Writes only reshape the tree and clear cached hashes along the touched path; `root()` then
+ * rehashes exactly the nodes whose hash was cleared — the dirty paths — once per block, however
+ * many times a leaf changed in between. The shape is canonical (branches have ≥ 2 children,
+ * extensions sit only above branches), so the root depends on the set of (key, value) pairs
+ * and never on the order they were written in.
+ *
+ * Leaves are the caller's objects; when a leaf's value changes in place, call `put(leaf)` again
+ * (or `touch(key)`) so its path is rehashed.
+ */
+export class PatriciaTrie<L extends TrieLeaf> {
+  private top: TrieNode<L> | undefined = undefined;
+  private size_ = 0;
+
+  /** @param keyLength bytes in every key (20 for addresses). */
+  constructor(readonly keyLength: number) {
+    if (keyLength < 1 || keyLength > 127) {
+      throw new ProtocolError(ProtocolErrorCode.invalidArgument, `trie key length must be 1..127 bytes, got ${keyLength}`);
+    }
+  }
+
+  get size(): number {
+    return this.size_;
+  }
+
+  /** Inserts a leaf, or replaces the leaf with the same key; in both cases its path is marked dirty. */
+  put(leaf: L): void {
+    if (leaf.key.length !== this.keyLength) {
+      throw new ProtocolError(ProtocolErrorCode.invalidArgument, `trie key must be ${this.keyLength} bytes, got ${leaf.key.length}`);
+    }
+    leaf.leafHash = null;
+    this.top = this.insert(this.top, leaf, 0);
+  }
+
+  /** The leaf with this key, if any. */
+  get(key: string): L | undefined {
+    let node = this.top;
+    let depth = 0;
+    while (node !== undefined) {
+      if (node instanceof BranchNode) {
+        node = node.children[nibbleAt(key, depth++)];
+      } else if (node instanceof ExtensionNode) {
+        const p = node.path;
+        for (let i = 0; i < p.length; i++) if (p[i] !== nibbleAt(key, depth + i)) return undefined;
+        depth += p.length;
+        node = node.child;
+      } else {
+        return node.key === key ? node : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** Removes the leaf with this key; returns whether there was one. */
+  delete(key: string): boolean {
+    if (key.length !== this.keyLength) return false;
+    const before = this.size_;
+    this.top = this.remove(this.top, key, 0);
+    return this.size_ !== before;
+  }
+
+  /** The root hash, rehashing only what changed since the last call. */
+  root(): Uint8Array {
+    return this.top === undefined ? EMPTY_HASH : this.hashOf(this.top, 0);
+  }
+
+  /** Every leaf, in key order. */
+  *leaves(): IterableIterator<L> {
+    const stack: TrieNode<L>[] = this.top === undefined ? [] : [this.top];
+    while (stack.length > 0) {
+      const node = stack.pop() as TrieNode<L>;
+      if (node instanceof BranchNode) {
+        for (let i = 15; i >= 0; i--) {
+          const c = node.children[i];
+          if (c !== undefined) stack.push(c);
+        }
+      } else if (node instanceof ExtensionNode) stack.push(node.child);
+      else yield node;
+    }
+  }
+
+  private insert(node: TrieNode<L> | undefined, leaf: L, depth: number): TrieNode<L> {
+    if (node === undefined) {
+      this.size_++;
+      return leaf;
+    }
+    if (node instanceof BranchNode) {
+      const nib = nibbleAt(leaf.key, depth);
+      node.children[nib] = this.insert(node.children[nib], leaf, depth + 1);
+      node.hash = null;
+      return node;
+    }
+    if (node instanceof ExtensionNode) {
+      const path = node.path;
+      let common = 0;
+      while (common < path.length && path[common] === nibbleAt(leaf.key, depth + common)) common++;
+      if (common === path.length) {
+        node.child = this.insert(node.child, leaf, depth + path.length) as BranchNode<L>;
+        node.hash = null;
+        return node;
+      }
+      // Split the extension where the new key leaves it.
+      const branch = new BranchNode<L>();
+      const rest = path.length - common - 1;
+      branch.children[path[common] as number] = rest > 0 ? new ExtensionNode(path.slice(common + 1), node.child) : node.child;
+      branch.children[nibbleAt(leaf.key, depth + common)] = leaf;
+      this.size_++;
+      return common > 0 ? new ExtensionNode(path.slice(0, common), branch) : branch;
+    }
+    if (node.key === leaf.key) return leaf; // replace (same key): the size is unchanged
+    // Two leaves: a branch where their keys part, under an extension for the shared nibbles.
+    const maxNibbles = this.keyLength * 2 - depth;
+    const common = commonNibbles(node.key, leaf.key, depth, maxNibbles);
+    const branch = new BranchNode<L>();
+    node.leafHash = null; // it moves deeper, so its remaining path (and hash) changes
+    branch.children[nibbleAt(node.key, depth + common)] = node;
+    branch.children[nibbleAt(leaf.key, depth + common)] = leaf;
+    this.size_++;
+    return common > 0 ? new ExtensionNode(keyNibbles(leaf.key, depth, depth + common), branch) : branch;
+  }
+
+  private remove(node: TrieNode<L> | undefined, key: string, depth: number): TrieNode<L> | undefined {
+    if (node === undefined) return undefined;
+    if (node instanceof BranchNode) {
+      const nib = nibbleAt(key, depth);
+      const child = node.children[nib];
+      const next = this.remove(child, key, depth + 1);
+      if (next === child) return node;
+      node.children[nib] = next;
+      node.hash = null;
+      return this.collapse(node, depth);
+    }
+    if (node instanceof ExtensionNode) {
+      const path = node.path;
+      for (let i = 0; i < path.length; i++) if (path[i] !== nibbleAt(key, depth + i)) return node;
+      const next = this.remove(node.child, key, depth + path.length);
+      if (next === node.child) return node;
+      return this.joinExtension(path, next, depth);
+    }
+    if (node.key !== key) return node;
+    this.size_--;
+    return undefined;
+  }
+
+  /** A branch left with one child is replaced by that child, one nibble longer. */
+  private collapse(branch: BranchNode<L>, depth: number): TrieNode<L> | undefined {
+    let only = -1;
+    for (let i = 0; i < 16; i++) {
+      if (branch.children[i] === undefined) continue;
+      if (only !== -1) return branch; // two or more children: still a branch
+      only = i;
+    }
+    if (only === -1) return undefined;
+    return this.joinExtension(Uint8Array.of(only), branch.children[only], depth);
+  }
+
+  /** `path` above `child`, in canonical form: folded into a leaf, merged with an extension, or a new extension. */
+  private joinExtension(path: Uint8Array, child: TrieNode<L> | undefined, _depth: number): TrieNode<L> | undefined {
+    if (child === undefined) return undefined;
+    if (child instanceof BranchNode) return new ExtensionNode(path, child);
+    if (child instanceof ExtensionNode) {
+      const merged = new Uint8Array(path.length + child.path.length);
+      merged.set(path);
+      merged.set(child.path, path.length);
+      return new ExtensionNode(merged, child.child);
+    }
+    child.leafHash = null; // the leaf moves up: its remaining path grows
+    return child;
+  }
+
+  private hashOf(node: TrieNode<L>, depth: number): Uint8Array {
+    if (node instanceof BranchNode) {
+      if (node.hash !== null) return node.hash;
+      const children = node.children;
+      for (let i = 0; i < 16; i++) {
+        const c = children[i];
+        if (c !== undefined) this.hashOf(c, depth + 1); // fills each child's cache first
+      }
+      node.hash = hashBranch(children, cachedHash);
+      return node.hash;
+    }
+    if (node instanceof ExtensionNode) {
+      if (node.hash !== null) return node.hash;
+      node.hash = hashExtension(node.path, this.hashOf(node.child, depth + node.path.length));
+      return node.hash;
+    }
+    if (node.leafHash === null) node.leafHash = hashLeaf(node, depth);
+    return node.leafHash;
+  }
+}
+
+/** Reads a child's hash after hashOf has filled it. */
+function cachedHash(child: unknown): Uint8Array {
+  const c = child as BranchNode<TrieLeaf> | ExtensionNode<TrieLeaf> | TrieLeaf;
+  return ((c as TrieLeaf).leafHash ?? (c as BranchNode<TrieLeaf>).hash) as Uint8Array;
+}

@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { PatriciaTrie, ValueLeaf, naiveTrieRoot } from '../src/mpt/index.js';
+import { EMPTY_HASH, sha256 } from '../src/hash.js';
+import { toHex } from '../src/bytes.js';
+
+const KEY = 4; // short keys make shared prefixes, extensions and splits common
+
+const keyArb = fc.uint8Array({ minLength: KEY, maxLength: KEY }).map((b) => Buffer.from(b).toString('latin1'));
+const valueArb = fc.uint8Array({ minLength: 0, maxLength: 40 });
+const entriesArb = fc.uniqueArray(fc.tuple(keyArb, valueArb), { selector: ([k]) => k, maxLength: 120 });
+
+function trieOf(entries: readonly [string, Uint8Array][]): PatriciaTrie<ValueLeaf> {
+  const t = new PatriciaTrie<ValueLeaf>(KEY);
+  for (const [k, v] of entries) t.put(new ValueLeaf(k, v));
+  return t;
+}
+
+const naive = (entries: readonly [string, Uint8Array][]) => naiveTrieRoot(entries.map(([k, v]) => new ValueLeaf(k, v)));
+
+describe('PatriciaTrie', () => {
+  it('when empty, then the root is SHA-256 of the empty string', () => {
+    expect(toHex(new PatriciaTrie(KEY).root())).toBe(toHex(EMPTY_HASH));
+  });
+
+  it('when leaves are inserted in any order, then the root equals the from-scratch recomputation', () => {
+    fc.assert(
+      fc.property(entriesArb, fc.integer(), (entries, seed) => {
+        const shuffled = [...entries].sort((a, b) => (sha256(Buffer.from(a[0] + seed)) < sha256(Buffer.from(b[0] + seed)) ? -1 : 1));
+        const a = trieOf(entries);
+        const b = trieOf(shuffled);
+        expect(toHex(a.root())).toBe(toHex(naive(entries)));
+        expect(toHex(b.root())).toBe(toHex(a.root()));
+        expect(a.size).toBe(entries.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('when roots are taken between batches of writes, then each equals a recomputation (dirty paths only are rehashed)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.tuple(keyArb, valueArb), { maxLength: 30 }), { maxLength: 8 }), (batches) => {
+        const t = new PatriciaTrie<ValueLeaf>(KEY);
+        const model = new Map<string, Uint8Array>();
+        for (const batch of batches) {
+          for (const [k, v] of batch) {
+            t.put(new ValueLeaf(k, v));
+            model.set(k, v);
+          }
+          expect(toHex(t.root())).toBe(toHex(naive([...model])));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('when a leaf value changes in place and is put again, then the root follows it', () => {
+    const leaves = ['aaaa', 'aaab', 'abcd', 'zzzz'].map((k) => new ValueLeaf(k, new Uint8Array([1])));
+    const t = new PatriciaTrie<ValueLeaf>(KEY);
+    leaves.forEach((l) => t.put(l));
+    const before = toHex(t.root());
+    (leaves[1] as ValueLeaf).value[0] = 2;
+    t.put(leaves[1] as ValueLeaf);
+    const after = toHex(t.root());
+    expect(after).not.toBe(before);
+    expect(after).toBe(toHex(naiveTrieRoot(leaves)));
+  });
+
+  it('when keys are deleted, then the root equals a trie that never had them, and get finds exactly the rest', () => {
+    fc.assert(
+      fc.property(entriesArb, fc.array(fc.nat(), { maxLength: 60 }), (entries, picks) => {
+        const t = trieOf(entries);
+        t.root(); // hash first so that deletes must invalidate cached hashes
+        const removed = new Set<string>();
+        for (const p of picks) {
+          if (entries.length === 0) break;
+          const [k] = entries[p % entries.length] as [string, Uint8Array];
+          expect(t.delete(k)).toBe(!removed.has(k));
+          removed.add(k);
+        }
+        const kept = entries.filter(([k]) => !removed.has(k));
+        expect(toHex(t.root())).toBe(toHex(naive(kept)));
+        expect(t.size).toBe(kept.length);
+        for (const [k, v] of entries) expect(t.get(k)?.value).toEqual(removed.has(k) ? undefined : v);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('when iterating leaves, then they come in key order', () => {
+    fc.assert(
+      fc.property(entriesArb, (entries) => {
+        const keys = [...trieOf(entries).leaves()].map((l) => l.key);
+        expect(keys).toEqual(entries.map(([k]) => k).sort());
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('when a key has the wrong length, then put refuses it with a coded error', () => {
+    expect(() => new PatriciaTrie(KEY).put(new ValueLeaf('abc', new Uint8Array()))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('when two tries differ in one value byte, then their roots differ', () => {
+    const a = trieOf([['abcd', Uint8Array.of(1)], ['abce', Uint8Array.of(2)]]);
+    const b = trieOf([['abcd', Uint8Array.of(1)], ['abce', Uint8Array.of(3)]]);
+    expect(toHex(a.root())).not.toBe(toHex(b.root()));
+  });
+});
