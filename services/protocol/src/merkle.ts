@@ -9,23 +9,31 @@ import type { Hash } from './types.js';
  */
 export function merkleRoot(leaves: readonly Uint8Array[]): Hash {
   if (leaves.length === 0) return sha256(new Uint8Array(0));
-  const hashes = leaves.map(leafHash);
+  return rootOfLevel(leaves.map(leafHash));
+}
+
+/** The root over leaves already hashed with `leafHash`. */
+export function merkleRootOfLeafHashes(hashes: Hash[]): Hash {
+  if (hashes.length === 0) return sha256(new Uint8Array(0));
   return rootOfLevel(hashes);
 }
 
+// Scratch input buffers: hashing is synchronous, and an input buffer per leaf was pure garbage.
+let leafScratch = new Uint8Array(256);
+const nodeScratch = new Uint8Array(1 + 2 * HASH_LENGTH);
+nodeScratch[0] = 0x01;
+
 export function leafHash(data: Uint8Array): Hash {
-  const buf = new Uint8Array(1 + data.length);
-  buf[0] = 0x00;
-  buf.set(data, 1);
-  return sha256(buf);
+  if (leafScratch.length < 1 + data.length) leafScratch = new Uint8Array(2 * (1 + data.length));
+  leafScratch[0] = 0x00;
+  leafScratch.set(data, 1);
+  return sha256(leafScratch.subarray(0, 1 + data.length));
 }
 
 export function nodeHash(left: Hash, right: Hash): Hash {
-  const buf = new Uint8Array(1 + 2 * HASH_LENGTH);
-  buf[0] = 0x01;
-  buf.set(left, 1);
-  buf.set(right, 1 + HASH_LENGTH);
-  return sha256(buf);
+  nodeScratch.set(left, 1);
+  nodeScratch.set(right, 1 + HASH_LENGTH);
+  return sha256(nodeScratch);
 }
 
 /**

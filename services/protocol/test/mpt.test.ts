@@ -82,7 +82,7 @@ describe('PatriciaTrie', () => {
         expect(t.size).toBe(kept.length);
         for (const [k, v] of entries) expect(t.get(k)?.value).toEqual(removed.has(k) ? undefined : v);
       }),
-      { numRuns: 300 },
+      { numRuns: 1500 },
     );
   });
 

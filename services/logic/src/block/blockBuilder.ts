@@ -1,6 +1,8 @@
-import { blockHash, encodeBody, encodeHeader, encodeSummary } from '../../../protocol/src/codec/block.js';
+import { blockHash, encodeBody, encodeHeader } from '../../../protocol/src/codec/block.js';
 import { sha256 } from '../../../protocol/src/hash.js';
-import { merkleRoot } from '../../../protocol/src/merkle.js';
+import { leafHash, merkleRoot, merkleRootOfLeafHashes } from '../../../protocol/src/merkle.js';
+import { writeVarintInto } from '../../../protocol/src/codec/varint.js';
+import { SUMMARY_VERSION } from '../../../protocol/src/params.js';
 import type { BlockHeader, CoinbaseEntry, Hash, Transaction, TxSummary } from '../../../protocol/src/types.js';
 
 export interface BlockInput {
@@ -29,7 +31,15 @@ export function transactionRoot(ids: readonly Hash[]): Hash {
 
 /** tx_summary_root: the Merkle root over the summary encodings in block order (WP 6.5). */
 export function summaryRoot(summaries: readonly TxSummary[]): Hash {
-  return merkleRoot(summaries.map(encodeSummary));
+  // Each summary is encoded into one reused buffer (the same bytes as encodeSummary) and hashed as a leaf.
+  const buf = new Uint8Array(2 + 19);
+  buf[0] = SUMMARY_VERSION;
+  return merkleRootOfLeafHashes(
+    summaries.map((s) => {
+      buf[1] = s.status;
+      return leafHash(buf.subarray(0, writeVarintInto(buf, 2, s.fee)));
+    }),
+  );
 }
 
 /**

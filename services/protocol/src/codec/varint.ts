@@ -29,3 +29,23 @@ export function varintLength(value: bigint): number {
   }
   return n + 1;
 }
+
+/** LEB128 into a buffer with room (19 bytes covers u128); returns the end offset. Values below 2^53 stay in Number arithmetic. */
+export function writeVarintInto(out: Uint8Array, offset: number, value: bigint): number {
+  if (value <= 0x1fffffffffffffn) {
+    let v = Number(value);
+    while (v >= 0x80) {
+      out[offset++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    out[offset++] = v;
+    return offset;
+  }
+  let v = value;
+  while (v >= 0x80n) {
+    out[offset++] = Number(v & 0x7fn) | 0x80;
+    v >>= 7n;
+  }
+  out[offset++] = Number(v);
+  return offset;
+}

@@ -7,8 +7,10 @@
  */
 export interface TrieLeaf {
   readonly key: string;
-  /** Cached hash of this leaf at its current depth; null when it must be recomputed. */
-  leafHash: Uint8Array | null;
+  /** Where this leaf's hash is cached (allocated by the trie on first hashing); null before. */
+  hashSlot: Uint8Array | null;
+  /** Whether hashSlot holds the hash of this leaf at its current depth and value. */
+  hashValid: boolean;
   /** Writes the canonical value encoding at `offset` of `out` (at least `maxValueBytes` free); returns the end offset. */
   writeValue(out: Uint8Array, offset: number): number;
   /** An upper bound of what writeValue writes. */
@@ -18,7 +20,8 @@ export interface TrieLeaf {
 /** 16-way branch. Invariant: at least two children (a branch with one would not be canonical). */
 export class BranchNode<L extends TrieLeaf> {
   readonly children: (TrieNode<L> | undefined)[] = new Array(16);
-  hash: Uint8Array | null = null;
+  hashSlot: Uint8Array | null = null;
+  hashValid = false;
 }
 
 /**
@@ -26,7 +29,8 @@ export class BranchNode<L extends TrieLeaf> {
  * is a branch (an extension over a leaf is folded into the leaf's path).
  */
 export class ExtensionNode<L extends TrieLeaf> {
-  hash: Uint8Array | null = null;
+  hashSlot: Uint8Array | null = null;
+  hashValid = false;
   constructor(
     public path: Uint8Array,
     public child: BranchNode<L>,

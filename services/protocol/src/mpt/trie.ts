@@ -1,5 +1,6 @@
 import { EMPTY_HASH } from '../hash.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
+import { allocHashSlot } from './hashSlots.js';
 import { hashBranch, hashExtension, hashLeaf, keyNibbles } from './hashing.js';
 import { BranchNode, ExtensionNode, commonNibbles, nibbleAt, type TrieLeaf, type TrieNode } from './node.js';
 
@@ -35,7 +36,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
     if (leaf.key.length !== this.keyLength) {
       throw new ProtocolError(ProtocolErrorCode.invalidArgument, `trie key must be ${this.keyLength} bytes, got ${leaf.key.length}`);
     }
-    leaf.leafHash = null;
+    leaf.hashValid = false;
     this.top = this.insert(this.top, leaf, 0);
   }
 
@@ -66,9 +67,9 @@ export class PatriciaTrie<L extends TrieLeaf> {
     return this.size_ !== before;
   }
 
-  /** The root hash, rehashing only what changed since the last call. */
+  /** The root hash (a copy), rehashing only what changed since the last call. */
   root(): Uint8Array {
-    return this.top === undefined ? EMPTY_HASH : this.hashOf(this.top, 0);
+    return this.top === undefined ? EMPTY_HASH : this.hashOf(this.top, 0).slice();
   }
 
   /** Every leaf, in key order. */
@@ -94,7 +95,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
     if (node instanceof BranchNode) {
       const nib = nibbleAt(leaf.key, depth);
       node.children[nib] = this.insert(node.children[nib], leaf, depth + 1);
-      node.hash = null;
+      node.hashValid = false;
       return node;
     }
     if (node instanceof ExtensionNode) {
@@ -103,7 +104,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
       while (common < path.length && path[common] === nibbleAt(leaf.key, depth + common)) common++;
       if (common === path.length) {
         node.child = this.insert(node.child, leaf, depth + path.length) as BranchNode<L>;
-        node.hash = null;
+        node.hashValid = false;
         return node;
       }
       // Split the extension where the new key leaves it.
@@ -119,7 +120,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
     const maxNibbles = this.keyLength * 2 - depth;
     const common = commonNibbles(node.key, leaf.key, depth, maxNibbles);
     const branch = new BranchNode<L>();
-    node.leafHash = null; // it moves deeper, so its remaining path (and hash) changes
+    node.hashValid = false; // it moves deeper, so its remaining path (and hash) changes
     branch.children[nibbleAt(node.key, depth + common)] = node;
     branch.children[nibbleAt(leaf.key, depth + common)] = leaf;
     this.size_++;
@@ -131,17 +132,24 @@ export class PatriciaTrie<L extends TrieLeaf> {
     if (node instanceof BranchNode) {
       const nib = nibbleAt(key, depth);
       const child = node.children[nib];
+      const before = this.size_;
       const next = this.remove(child, key, depth + 1);
-      if (next === child) return node;
+      // A child changed in place keeps its identity: whether a leaf went is what says "dirty".
+      if (this.size_ === before) return node;
       node.children[nib] = next;
-      node.hash = null;
+      node.hashValid = false;
       return this.collapse(node, depth);
     }
     if (node instanceof ExtensionNode) {
       const path = node.path;
       for (let i = 0; i < path.length; i++) if (path[i] !== nibbleAt(key, depth + i)) return node;
+      const before = this.size_;
       const next = this.remove(node.child, key, depth + path.length);
-      if (next === node.child) return node;
+      if (this.size_ === before) return node;
+      if (next === node.child) {
+        node.hashValid = false;
+        return node;
+      }
       return this.joinExtension(path, next, depth);
     }
     if (node.key !== key) return node;
@@ -171,33 +179,34 @@ export class PatriciaTrie<L extends TrieLeaf> {
       merged.set(child.path, path.length);
       return new ExtensionNode(merged, child.child);
     }
-    child.leafHash = null; // the leaf moves up: its remaining path grows
+    child.hashValid = false; // the leaf moves up: its remaining path grows
     return child;
   }
 
+  /** The node's hash, recomputed (children first) only if it was invalidated. The result is the node's own slot: copy it to keep it. */
   private hashOf(node: TrieNode<L>, depth: number): Uint8Array {
+    if (node.hashValid) return node.hashSlot as Uint8Array;
+    let digest: Uint8Array;
     if (node instanceof BranchNode) {
-      if (node.hash !== null) return node.hash;
       const children = node.children;
       for (let i = 0; i < 16; i++) {
         const c = children[i];
-        if (c !== undefined) this.hashOf(c, depth + 1); // fills each child's cache first
+        if (c !== undefined) this.hashOf(c, depth + 1); // fills each child's slot first
       }
-      node.hash = hashBranch(children, cachedHash);
-      return node.hash;
+      digest = hashBranch(children, cachedHash);
+    } else if (node instanceof ExtensionNode) {
+      digest = hashExtension(node.path, this.hashOf(node.child, depth + node.path.length));
+    } else {
+      digest = hashLeaf(node, depth);
     }
-    if (node instanceof ExtensionNode) {
-      if (node.hash !== null) return node.hash;
-      node.hash = hashExtension(node.path, this.hashOf(node.child, depth + node.path.length));
-      return node.hash;
-    }
-    if (node.leafHash === null) node.leafHash = hashLeaf(node, depth);
-    return node.leafHash;
+    const slot = (node.hashSlot ??= allocHashSlot());
+    slot.set(digest);
+    node.hashValid = true;
+    return slot;
   }
 }
 
 /** Reads a child's hash after hashOf has filled it. */
 function cachedHash(child: unknown): Uint8Array {
-  const c = child as BranchNode<TrieLeaf> | ExtensionNode<TrieLeaf> | TrieLeaf;
-  return ((c as TrieLeaf).leafHash ?? (c as BranchNode<TrieLeaf>).hash) as Uint8Array;
+  return (child as TrieLeaf).hashSlot as Uint8Array;
 }

@@ -2,7 +2,8 @@ import type { TrieLeaf } from './node.js';
 
 /** A leaf holding plain value bytes: for tries whose values are not objects of their own (contract storage, tests). */
 export class ValueLeaf implements TrieLeaf {
-  leafHash: Uint8Array | null = null;
+  hashSlot: Uint8Array | null = null;
+  hashValid = false;
 
   constructor(
     readonly key: string,

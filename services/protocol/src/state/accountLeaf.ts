@@ -2,6 +2,7 @@ import { ACCOUNT_VERSION } from '../params.js';
 import { EMPTY_HASH } from '../hash.js';
 import type { AccountState, Hash } from '../types.js';
 import type { TrieLeaf } from '../mpt/node.js';
+import { writeVarintInto } from '../codec/varint.js';
 
 /**
  * A live account: its state, mutable in place, and its place in its subtree's trie. The value
@@ -9,7 +10,8 @@ import type { TrieLeaf } from '../mpt/node.js';
  * written straight into the hasher's scratch buffer so no encoding is allocated per update.
  */
 export class AccountLeaf implements TrieLeaf, AccountState {
-  leafHash: Uint8Array | null = null;
+  hashSlot: Uint8Array | null = null;
+  hashValid = false;
   /** 1 + u64 varint + u128 varint + two hashes. */
   readonly maxValueBytes = 1 + 10 + 19 + 32 + 32;
 
@@ -24,30 +26,10 @@ export class AccountLeaf implements TrieLeaf, AccountState {
 
   writeValue(out: Uint8Array, offset: number): number {
     out[offset++] = ACCOUNT_VERSION;
-    offset = writeVarint(out, offset, this.nonce);
-    offset = writeVarint(out, offset, this.balance);
+    offset = writeVarintInto(out, offset, this.nonce);
+    offset = writeVarintInto(out, offset, this.balance);
     out.set(this.codeHash, offset);
     out.set(this.storageRoot, offset + 32);
     return offset + 64;
   }
-}
-
-/** LEB128 into a buffer with room; values below 2^53 stay in Number arithmetic. */
-function writeVarint(out: Uint8Array, offset: number, value: bigint): number {
-  if (value <= 0x1fffffffffffffn) {
-    let v = Number(value);
-    while (v >= 0x80) {
-      out[offset++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    out[offset++] = v;
-    return offset;
-  }
-  let v = value;
-  while (v >= 0x80n) {
-    out[offset++] = Number(v & 0x7fn) | 0x80;
-    v >>= 7n;
-  }
-  out[offset++] = Number(v);
-  return offset;
 }

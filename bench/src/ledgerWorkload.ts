@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { encodeTransaction, decodeTransaction } from '../../services/protocol/src/codec/transaction.js';
+import type { Transaction } from '../../services/protocol/src/types.js';
+import type { Genesis } from '../../services/logic/src/ledger/genesis.js';
+import type { TrustedTransaction } from '../../services/logic/src/ledger/trustedTransaction.js';
+
+/**
+ * The ledger benchmark's workload: N funded accounts and blocks of random transfers between
+ * them, with nonces tracked so every transfer is valid. Keys are 33 random bytes with a
+ * compressed prefix: the trusted path never checks a signature, so none is made (the signed
+ * path is measured separately with real keys).
+ */
+export interface LedgerWorkload {
+  pubkeys: Uint8Array[];
+  genesis: Genesis;
+  nonces: BigUint64Array;
+  /** A deterministic PRNG (xorshift32) so runs are comparable. */
+  next(): number;
+}
+
+export function makeWorkload(accounts: number, seed = 1): LedgerWorkload {
+  const pubkeys: Uint8Array[] = new Array(accounts);
+  const pool = randomBytes(accounts * 33);
+  for (let i = 0; i < accounts; i++) {
+    const pk = pool.subarray(i * 33, i * 33 + 33);
+    pk[0] = 0x02;
+    pubkeys[i] = pk;
+  }
+  let x = seed >>> 0 || 1;
+  const next = () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+  return {
+    pubkeys,
+    genesis: { timestamp: 0n, allocations: pubkeys.map((pk) => ({ address: pk.subarray(13), balance: 1_000_000_000_000n })) },
+    nonces: new BigUint64Array(accounts),
+    next,
+  };
+}
+
+const EMPTY = new Uint8Array(0);
+const NO_SIGNATURE = new Uint8Array(64);
+
+/** Encoded transfers, as a logic node receives them in a package. */
+export function makeTransferBatch(w: LedgerWorkload, count: number, sign?: (tx: Omit<Transaction, 'signature'>, index: number) => Uint8Array): Uint8Array[] {
+  const n = w.pubkeys.length;
+  const out: Uint8Array[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const from = w.next() % n;
+    let to = w.next() % n;
+    if (to === from) to = (to + 1) % n;
+    const nonce = w.nonces[from] as bigint;
+    w.nonces[from] = nonce + 1n;
+    const unsigned = {
+      nonce,
+      to: (w.pubkeys[to] as Uint8Array).subarray(13),
+      amount: BigInt(1 + (w.next() % 1000)),
+      gasLimit: 0n,
+      code: EMPTY,
+      data: EMPTY,
+      pubkey: w.pubkeys[from] as Uint8Array,
+    };
+    out[i] = encodeTransaction({ ...unsigned, signature: sign ? sign(unsigned, from) : NO_SIGNATURE });
+  }
+  return out;
+}
+
+/** Decodes a package's transactions (ids from the received bytes), as the logic node does on receipt. */
+export function decodeBatch(encoded: readonly Uint8Array[]): TrustedTransaction[] {
+  return encoded.map((b) => decodeTransaction(b));
+}
