@@ -11,4 +11,6 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true }],
   },
   testTimeout: 120000,
+  // jest defaults to cores - 1 = 1 worker here; the signature differential files need both cores.
+  maxWorkers: 2,
 };

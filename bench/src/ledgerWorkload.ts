@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { encodeTransaction, decodeTransaction } from '../../services/protocol/src/codec/transaction.js';
 import type { Transaction } from '../../services/protocol/src/types.js';
 import type { Genesis } from '../../services/logic/src/ledger/genesis.js';
@@ -19,13 +18,6 @@ export interface LedgerWorkload {
 }
 
 export function makeWorkload(accounts: number, seed = 1): LedgerWorkload {
-  const pubkeys: Uint8Array[] = new Array(accounts);
-  const pool = randomBytes(accounts * 33);
-  for (let i = 0; i < accounts; i++) {
-    const pk = pool.subarray(i * 33, i * 33 + 33);
-    pk[0] = 0x02;
-    pubkeys[i] = pk;
-  }
   let x = seed >>> 0 || 1;
   const next = () => {
     x ^= x << 13;
@@ -35,6 +27,16 @@ export function makeWorkload(accounts: number, seed = 1): LedgerWorkload {
     x >>>= 0;
     return x;
   };
+  // Keys from the seeded PRNG, so separate processes build the very same accounts and transfers.
+  const pool = new Uint8Array(accounts * 33);
+  const words = new Uint32Array(pool.buffer, 0, Math.floor(pool.length / 4));
+  for (let i = 0; i < words.length; i++) words[i] = next();
+  const pubkeys: Uint8Array[] = new Array(accounts);
+  for (let i = 0; i < accounts; i++) {
+    const pk = pool.subarray(i * 33, i * 33 + 33);
+    pk[0] = 0x02;
+    pubkeys[i] = pk;
+  }
   return {
     pubkeys,
     genesis: { timestamp: 0n, allocations: pubkeys.map((pk) => ({ address: pk.subarray(13), balance: 1_000_000_000_000n })) },

@@ -43,6 +43,11 @@ export const ProtocolErrorCode = {
   invalidKey: 'INVALID_KEY',
   /** A function was called with arguments outside its contract. */
   invalidArgument: 'INVALID_ARGUMENT',
+  /**
+   * The libsecp256k1 native binding did not load. Fatal on purpose: the only alternative is the
+   * pure-JS fallback (elliptic), ~30x slower, which would quietly cap the chain's throughput.
+   */
+  nativeUnavailable: 'NATIVE_UNAVAILABLE',
 } as const;
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
 

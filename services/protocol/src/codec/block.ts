@@ -64,6 +64,10 @@ export function blockHash(h: BlockHeader): Hash {
 /** Summary, version 1: version u8 | status u8 | fee varint u128. Its encoding is a leaf of tx_summary_root. */
 export function writeSummary(w: ByteWriter, s: TxSummary): void {
   if (s.fee < 0n || s.fee > U128_MAX) throw new ProtocolError(ProtocolErrorCode.integerOutOfRange, `fee out of range: ${s.fee}`);
+  // u8 would keep only the low byte: 256 must not become SUCCESS.
+  if (!Number.isInteger(s.status) || !(s.status in TX_STATUS_NAMES)) {
+    throw new ProtocolError(ProtocolErrorCode.invalidTag, `unknown transaction status ${s.status}`);
+  }
   w.u8(SUMMARY_VERSION).u8(s.status).varint(s.fee);
 }
 

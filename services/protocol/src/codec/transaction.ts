@@ -44,6 +44,10 @@ function writeUnsigned(w: ByteWriter, tx: UnsignedTransaction): void {
     .bytes(tx.code, MAX_CODE_BYTES, 'code')
     .bytes(tx.data, MAX_DATA_BYTES, 'data')
     .fixed(tx.pubkey, PUBLIC_KEY_LENGTH, 'pubkey');
+  // The decoder refuses any other prefix, so the encoder must too: no id for undecodable bytes.
+  if (tx.pubkey[0] !== 0x02 && tx.pubkey[0] !== 0x03) {
+    throw new ProtocolError(ProtocolErrorCode.invalidKey, `pubkey prefix 0x${(tx.pubkey[0] as number).toString(16)} is not a compressed key`);
+  }
 }
 
 export function encodeUnsignedTransaction(tx: UnsignedTransaction): Uint8Array {

@@ -6,7 +6,7 @@ export class ByteWriter {
   private pos = 0;
 
   constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(initialCapacity);
+    this.buf = new Uint8Array(Math.max(16, initialCapacity)); // doubling from 0 would never grow
   }
 
   get length(): number {
