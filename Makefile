@@ -8,9 +8,13 @@ NODE_ESM := NODE_OPTIONS=--experimental-vm-modules
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# npm ci only when the lockfile changed since the last install (or there is none yet).
+# Install only when the lockfile changed since the last install (or there is none yet).
+# `npm install`, not `npm ci`: npm 11 leaves out of the lockfile the platform bindings of
+# unrs-resolver (a jest dependency) that it could not resolve here, and `npm ci` then refuses
+# the lockfile on every machine. With the lockfile committed, `npm install` installs exactly
+# the locked versions.
 node_modules/.install-stamp: package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@node -e "require('secp256k1/bindings')" || { echo "secp256k1 native binding did not load: refusing the ~40x slower JS fallback"; exit 1; }
 	@touch $@
 

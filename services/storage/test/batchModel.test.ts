@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { bytesToKey, compareBytes, keyToBytes } from '../../protocol/src/bytes.js';
+import { Bucket } from '../src/buckets.js';
+import type { BatchOp } from '../src/databaseController.js';
+import { LevelDatabaseController } from '../src/levelController.js';
+import { backends, collect, makeTempDir, removeDir } from './tempDir.js';
+
+const modelBuckets = [Bucket.meta, Bucket.account, Bucket.operationLog, Bucket.blockHashByHeight] as const;
+
+// Short keys over a small alphabet so that batches overwrite and delete each other's keys.
+const keyArb = fc.uint8Array({ minLength: 0, maxLength: 3, max: 3 });
+const valueArb = fc.uint8Array({ minLength: 0, maxLength: 24 });
+const bucketArb = fc.constantFrom(...modelBuckets);
+const opArb: fc.Arbitrary<BatchOp> = fc.oneof(
+  fc.record({ type: fc.constant('put' as const), bucket: bucketArb, key: keyArb, value: valueArb }),
+  fc.record({ type: fc.constant('del' as const), bucket: bucketArb, key: keyArb }),
+);
+const batchesArb = fc.array(fc.record({ ops: fc.array(opArb, { maxLength: 30 }), sync: fc.boolean() }), {
+  maxLength: 8,
+});
+
+/** The model: one sorted map per bucket, keyed by the key's bytes as a latin1 string. */
+type Model = Map<Bucket, Map<string, Uint8Array>>;
+
+function applyToModel(model: Model, ops: readonly BatchOp[]): void {
+  for (const op of ops) {
+    let bucket = model.get(op.bucket);
+    if (bucket === undefined) model.set(op.bucket, (bucket = new Map()));
+    if (op.type === 'put') bucket.set(bytesToKey(op.key), op.value.slice());
+    else bucket.delete(bytesToKey(op.key));
+  }
+}
+
+function modelEntries(model: Model, bucket: Bucket): [Uint8Array, Uint8Array][] {
+  const entries = [...(model.get(bucket) ?? new Map<string, Uint8Array>())].map(
+    ([k, v]) => [keyToBytes(k), v] as [Uint8Array, Uint8Array],
+  );
+  return entries.sort(([a], [b]) => compareBytes(a, b));
+}
+
+describe.each(backends)('batches against a Map model on %s', (backend) => {
+  it('when a random sequence of batches is written and the database reopened, then every bucket equals the model', async () => {
+    await fc.assert(
+      fc.asyncProperty(batchesArb, async (batches) => {
+        const dir = await makeTempDir();
+        try {
+          const model: Model = new Map();
+          let db = await LevelDatabaseController.create({ path: dir, backend });
+          try {
+            for (const { ops, sync } of batches) {
+              await db.batch(ops, { sync });
+              applyToModel(model, ops);
+            }
+          } finally {
+            await db.close();
+          }
+
+          db = await LevelDatabaseController.create({ path: dir, backend, createIfMissing: false });
+          try {
+            for (const bucket of modelBuckets) {
+              const expected = modelEntries(model, bucket);
+              expect(await collect(db.entries(bucket))).toEqual(expected);
+              const got = await db.getMany(
+                bucket,
+                expected.map(([k]) => k),
+              );
+              expect(got).toEqual(expected.map(([, v]) => v));
+            }
+          } finally {
+            await db.close();
+          }
+        } finally {
+          await removeDir(dir);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
