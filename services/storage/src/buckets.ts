@@ -16,7 +16,7 @@ export enum Bucket {
   blockHeader = 2,
   /** Block body (transactions and summaries) by block hash (32 B), until SDFS holds it (DESIGN §7). */
   blockBody = 3,
-  /** Applied withdraw/deposit operations, keyed so that one account's log iterates in order (DESIGN §5). */
+  /** A block's operation log (W, D, R in applied order, one blob) by height as a big-endian u64 (DESIGN §5). */
   operationLog = 4,
   /** Block hash by height, the height as a big-endian u64 so that iteration is in height order. */
   blockHashByHeight = 5,
