@@ -138,7 +138,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
       if (this.size_ === before) return node;
       node.children[nib] = next;
       node.hashValid = false;
-      return this.collapse(node, depth);
+      return this.collapse(node);
     }
     if (node instanceof ExtensionNode) {
       const path = node.path;
@@ -150,7 +150,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
         node.hashValid = false;
         return node;
       }
-      return this.joinExtension(path, next, depth);
+      return this.joinExtension(path, next);
     }
     if (node.key !== key) return node;
     this.size_--;
@@ -158,7 +158,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
   }
 
   /** A branch left with one child is replaced by that child, one nibble longer. */
-  private collapse(branch: BranchNode<L>, depth: number): TrieNode<L> | undefined {
+  private collapse(branch: BranchNode<L>): TrieNode<L> | undefined {
     let only = -1;
     for (let i = 0; i < 16; i++) {
       if (branch.children[i] === undefined) continue;
@@ -166,11 +166,11 @@ export class PatriciaTrie<L extends TrieLeaf> {
       only = i;
     }
     if (only === -1) return undefined;
-    return this.joinExtension(Uint8Array.of(only), branch.children[only], depth);
+    return this.joinExtension(Uint8Array.of(only), branch.children[only]);
   }
 
   /** `path` above `child`, in canonical form: folded into a leaf, merged with an extension, or a new extension. */
-  private joinExtension(path: Uint8Array, child: TrieNode<L> | undefined, _depth: number): TrieNode<L> | undefined {
+  private joinExtension(path: Uint8Array, child: TrieNode<L> | undefined): TrieNode<L> | undefined {
     if (child === undefined) return undefined;
     if (child instanceof BranchNode) return new ExtensionNode(path, child);
     if (child instanceof ExtensionNode) {
