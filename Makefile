@@ -18,7 +18,13 @@ node_modules/.install-stamp: package-lock.json
 	@node -e "require('secp256k1/bindings')" || { echo "secp256k1 native binding did not load: refusing the ~40x slower JS fallback"; exit 1; }
 	@touch $@
 
-install: node_modules/.install-stamp ## Install dependencies (npm ci) when the lockfile changed
+# The native hasher (services/native): npm's install script builds it; rebuilt here when its source changes.
+NATIVE := services/native/build/sha256.node
+$(NATIVE): services/native/src/sha256.c services/native/build.mjs node_modules/.install-stamp
+	node services/native/build.mjs
+	@node -e "console.log('native sha256:', require('./services/native/index.cjs').implementation())"
+
+install: node_modules/.install-stamp $(NATIVE) ## Install dependencies and build the native hasher when their sources changed
 
 build: install ## Compile TypeScript to dist/
 	npx tsc -p tsconfig.build.json

@@ -14,6 +14,12 @@ export default tseslint.config(
     },
   },
   {
+    // Build scripts and the CommonJS loader of the native addon run in plain Node.
+    files: ['services/native/**/*.{cjs,mjs}'],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/test/**/*.ts', '**/*.config.js', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
