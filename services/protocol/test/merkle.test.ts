@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { leafHash, merkleRoot, merkleRootOfLeafHashes, merkleRootRecursive, nodeHash } from '../src/merkle.js';
+import { leafHash, merkleRoot, merkleRootOfLeafHashes, merkleRootOfPrefixedLeaves, merkleRootRecursive, nodeHash } from '../src/merkle.js';
 import { concat, hex } from './codecArbitraries.js';
 
 const sha = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(createHash('sha256').update(concat(...parts)).digest());
@@ -39,6 +39,25 @@ describe('merkleRoot', () => {
     fc.assert(
       fc.property(fc.oneof(arbLeaves(0, 80), arbLeaves(120, 300)), (leaves) => {
         expect(hex(merkleRoot(leaves))).toBe(hex(merkleRootRecursive(leaves)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('when leaves come prefixed in one buffer or already hashed, then the root is the same', () => {
+    fc.assert(
+      fc.property(fc.oneof(arbLeaves(0, 80), arbLeaves(120, 300)), (leaves) => {
+        const packed = concat(...leaves.map((l) => concat(H0, l)));
+        const spans = new Uint32Array(2 * leaves.length);
+        let o = 0;
+        leaves.forEach((l, i) => {
+          spans[2 * i] = o;
+          o += 1 + l.length;
+          spans[2 * i + 1] = o;
+        });
+        const expected = hex(rfc6962(leaves));
+        expect(hex(merkleRootOfPrefixedLeaves(packed, spans, leaves.length))).toBe(expected);
+        expect(hex(merkleRootOfLeafHashes(leaves.map(leafHash)))).toBe(expected);
       }),
       { numRuns: 200 },
     );

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { PatriciaTrie, ValueLeaf, naiveTrieRoot } from '../src/mpt/index.js';
+import { HashArena } from '../src/mpt/hashArena.js';
+import { hasherFor } from '../src/mpt/trieHasher.js';
 import { EMPTY_HASH, sha256 } from '../src/hash.js';
 import { toHex } from '../src/bytes.js';
 
@@ -84,6 +86,67 @@ describe('PatriciaTrie', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+
+  it('when tries share an arena and are hashed in one batch, then each root is right and the arena holds one slot per node', () => {
+    // Keys from a few byte values share long prefixes: extensions form, split and merge often.
+    const nearKeyArb = fc
+      .array(fc.constantFrom(0x00, 0x01, 0x10, 0xff), { minLength: KEY, maxLength: KEY })
+      .map((b) => Buffer.from(b).toString('latin1'));
+    const opArb = fc.tuple(fc.nat(3), fc.oneof(keyArb, nearKeyArb, nearKeyArb), valueArb, fc.boolean());
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 240 }), (ops) => {
+        const arena = new HashArena(2); // tiny, so it grows (and moves) while hashing
+        const tries = Array.from({ length: 4 }, () => new PatriciaTrie<ValueLeaf>(KEY, arena));
+        const models = tries.map(() => new Map<string, Uint8Array>());
+        const hashAllAndCheck = () => {
+          const hasher = hasherFor(arena);
+          tries.forEach((t) => t.collectDirty(hasher));
+          hasher.flush();
+          tries.forEach((t, i) => expect(toHex(t.hashedRoot())).toBe(toHex(naive([...(models[i] as Map<string, Uint8Array>)]))));
+          // Every live node has exactly one slot and discarded nodes gave theirs back.
+          expect(arena.size).toBe(tries.reduce((n, t) => n + t.nodeCount(), 0));
+        };
+        ops.forEach(([t, k, v, del], i) => {
+          const trie = tries[t] as PatriciaTrie<ValueLeaf>;
+          const model = models[t] as Map<string, Uint8Array>;
+          if (del && model.size > 0) {
+            const victim = [...model.keys()][k.charCodeAt(0) % model.size] as string;
+            trie.delete(victim);
+            model.delete(victim);
+          } else {
+            trie.put(new ValueLeaf(k, v));
+            model.set(k, v);
+          }
+          if (i % 20 === 19) hashAllAndCheck();
+        });
+        hashAllAndCheck();
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('when nodes are split, collapsed, merged, replaced and deleted, then each gives its hash slot back', () => {
+    const t = new PatriciaTrie<ValueLeaf>(KEY, new HashArena(1));
+    const leaf = (k: string, v = 1) => new ValueLeaf(k, new Uint8Array([v]));
+    const step = (change: () => void, entries: [string, number][]) => {
+      change();
+      expect(toHex(t.root())).toBe(toHex(naive(entries.map(([k, v]) => [k, new Uint8Array([v])]))));
+      expect(t.arena.size).toBe(t.nodeCount());
+    };
+    step(() => [leaf('aaaa'), leaf('aaab')].forEach((l) => t.put(l)), [['aaaa', 1], ['aaab', 1]]); // extension over a branch
+    step(() => t.put(leaf('abcd')), [['aaaa', 1], ['aaab', 1], ['abcd', 1]]); // the hashed extension splits
+    step(() => t.delete('abcd'), [['aaaa', 1], ['aaab', 1]]); // the branch collapses, extensions merge
+    step(() => t.put(leaf('aaaa', 2)), [['aaaa', 2], ['aaab', 1]]); // another leaf object, same key
+    step(() => t.delete('aaab'), [['aaaa', 2]]); // the last branch goes, the leaf moves up
+    step(() => t.delete('aaaa'), []);
+    expect(t.arena.size).toBe(0);
+  });
+
+  it('when the root is read before its dirty paths are hashed, then it refuses with a coded error', () => {
+    const t = new PatriciaTrie<ValueLeaf>(KEY);
+    t.put(new ValueLeaf('abcd', new Uint8Array([1])));
+    expect(() => t.hashedRoot()).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('when iterating leaves, then they come in key order', () => {

@@ -1,6 +1,6 @@
 import { blockHash, encodeBody, encodeHeader } from '../../../protocol/src/codec/block.js';
 import { sha256 } from '../../../protocol/src/hash.js';
-import { leafHash, merkleRoot, merkleRootOfLeafHashes } from '../../../protocol/src/merkle.js';
+import { merkleRoot, merkleRootOfPrefixedLeaves } from '../../../protocol/src/merkle.js';
 import { writeVarintInto } from '../../../protocol/src/codec/varint.js';
 import { SUMMARY_VERSION } from '../../../protocol/src/params.js';
 import type { BlockHeader, CoinbaseEntry, Hash, Transaction, TxSummary } from '../../../protocol/src/types.js';
@@ -31,15 +31,22 @@ export function transactionRoot(ids: readonly Hash[]): Hash {
 
 /** tx_summary_root: the Merkle root over the summary encodings in block order (WP 6.5). */
 export function summaryRoot(summaries: readonly TxSummary[]): Hash {
-  // Each summary is encoded into one reused buffer (the same bytes as encodeSummary) and hashed as a leaf.
-  const buf = new Uint8Array(2 + 19);
-  buf[0] = SUMMARY_VERSION;
-  return merkleRootOfLeafHashes(
-    summaries.map((s) => {
-      buf[1] = s.status;
-      return leafHash(buf.subarray(0, writeVarintInto(buf, 2, s.fee)));
-    }),
-  );
+  // Every summary is written, after its 0x00 leaf prefix, into one buffer (the same bytes as
+  // encodeSummary) and the leaves are hashed in one batch.
+  const n = summaries.length;
+  const buf = new Uint8Array(n * (3 + 19));
+  const spans = new Uint32Array(2 * n);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const s = summaries[i] as TxSummary;
+    spans[2 * i] = o;
+    buf[o] = 0x00;
+    buf[o + 1] = SUMMARY_VERSION;
+    buf[o + 2] = s.status;
+    o = writeVarintInto(buf, o + 3, s.fee);
+    spans[2 * i + 1] = o;
+  }
+  return merkleRootOfPrefixedLeaves(buf, spans, n);
 }
 
 /**

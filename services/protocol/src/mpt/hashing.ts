@@ -9,18 +9,15 @@ import { nibbleAt, type TrieLeaf } from './node.js';
  *   branch:    0x02 | u16 big-endian bitmap of present children | their hashes in nibble order
  * Nibbles are packed two to a byte, high first; an odd count leaves the last low nibble zero.
  * The empty trie's root is SHA-256 of the empty string.
+ *
+ * The writers are shared by the batched hasher (trieHasher.ts) and the from-scratch reference
+ * (naive.ts), so the two can only disagree on the shape of the tree, which is what tests check.
  */
 export const LEAF_TAG = 0x00;
 export const EXTENSION_TAG = 0x01;
 export const BRANCH_TAG = 0x02;
-
-/** One scratch buffer: hashing is synchronous and single-threaded, so no call overlaps another. */
-let scratch = new Uint8Array(1024);
-
-function ensure(size: number): Uint8Array {
-  if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
-  return scratch;
-}
+/** The longest branch encoding. */
+export const MAX_BRANCH_BYTES = 3 + 16 * 32;
 
 /** Packs nibbles [from, to) of a latin1 key into `out` at `offset`; returns the end offset. */
 function packKeyNibbles(key: string, from: number, to: number, out: Uint8Array, offset: number): number {
@@ -39,46 +36,81 @@ function packKeyNibbles(key: string, from: number, to: number, out: Uint8Array, 
   return offset;
 }
 
-/** Hash of a leaf whose remaining path starts at nibble `depth` of its key. */
-export function hashLeaf(leaf: TrieLeaf, depth: number): Uint8Array {
+function copyHash(from: Uint8Array, at: number, out: Uint8Array, o: number): void {
+  for (let i = 0; i < 32; i++) out[o + i] = from[at + i] as number;
+}
+
+/** An upper bound of a leaf's encoding. */
+export function leafEncodingBound(leaf: TrieLeaf): number {
+  return 2 + leaf.key.length + leaf.maxValueBytes;
+}
+
+/** The encoding of a leaf whose remaining path starts at nibble `depth` of its key; returns the end offset. */
+export function writeLeafEncoding(out: Uint8Array, o: number, leaf: TrieLeaf, depth: number): number {
   const keyNibbles = leaf.key.length * 2;
-  const buf = ensure(2 + leaf.key.length + leaf.maxValueBytes);
-  buf[0] = LEAF_TAG;
-  buf[1] = keyNibbles - depth;
-  let end = packKeyNibbles(leaf.key, depth, keyNibbles, buf, 2);
-  end = leaf.writeValue(buf, end);
-  return sha256(buf.subarray(0, end));
+  out[o] = LEAF_TAG;
+  out[o + 1] = keyNibbles - depth;
+  return leaf.writeValue(out, packKeyNibbles(leaf.key, depth, keyNibbles, out, o + 2));
 }
 
-/** Hash of an extension with nibbles `path` over a child with hash `childHash`. */
-export function hashExtension(path: Uint8Array, childHash: Uint8Array): Uint8Array {
-  const buf = ensure(2 + path.length + 32);
-  buf[0] = EXTENSION_TAG;
-  buf[1] = path.length;
-  let o = 2;
+/** The encoding of an extension with nibbles `path` over a child whose hash is at `hashes[at..at+32)`. */
+export function writeExtensionEncoding(out: Uint8Array, o: number, path: Uint8Array, hashes: Uint8Array, at: number): number {
+  out[o++] = EXTENSION_TAG;
+  out[o++] = path.length;
   for (let i = 0; i < path.length; i += 2) {
-    buf[o++] = ((path[i] as number) << 4) | (i + 1 < path.length ? (path[i + 1] as number) : 0);
+    out[o++] = ((path[i] as number) << 4) | (i + 1 < path.length ? (path[i + 1] as number) : 0);
   }
-  buf.set(childHash, o);
-  return sha256(buf.subarray(0, o + 32));
+  copyHash(hashes, at, out, o);
+  return o + 32;
 }
 
-/** Hash of a branch whose children (where present) already carry their hashes. */
-export function hashBranch(children: readonly (unknown | undefined)[], hashOf: (child: unknown) => Uint8Array): Uint8Array {
-  const buf = ensure(3 + 16 * 32);
-  buf[0] = BRANCH_TAG;
+/** The encoding of a branch; `hashAt(child, nibble)` says where in `hashes` each present child's hash is. */
+export function writeBranchEncoding<C>(
+  out: Uint8Array,
+  o: number,
+  children: readonly (C | undefined)[],
+  hashes: Uint8Array,
+  hashAt: (child: C, nibble: number) => number,
+): number {
+  const start = o;
+  out[o] = BRANCH_TAG;
+  o += 3;
   let bitmap = 0;
-  let o = 3;
   for (let i = 0; i < 16; i++) {
     const child = children[i];
     if (child === undefined) continue;
     bitmap |= 1 << (15 - i);
-    buf.set(hashOf(child), o);
+    copyHash(hashes, hashAt(child, i), out, o);
     o += 32;
   }
-  buf[1] = bitmap >> 8;
-  buf[2] = bitmap & 0xff;
-  return sha256(buf.subarray(0, o));
+  out[start + 1] = bitmap >> 8;
+  out[start + 2] = bitmap & 0xff;
+  return o;
+}
+
+// One-at-a-time hashing, for the reference computation only.
+let scratch = new Uint8Array(1024);
+function ensure(size: number): Uint8Array {
+  if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
+  return scratch;
+}
+
+export function hashLeaf(leaf: TrieLeaf, depth: number): Uint8Array {
+  const buf = ensure(leafEncodingBound(leaf));
+  return sha256(buf.subarray(0, writeLeafEncoding(buf, 0, leaf, depth)));
+}
+
+export function hashExtension(path: Uint8Array, childHash: Uint8Array): Uint8Array {
+  const buf = ensure(2 + path.length + 32);
+  return sha256(buf.subarray(0, writeExtensionEncoding(buf, 0, path, childHash, 0)));
+}
+
+/** Hash of a branch over up to 16 child hashes (undefined where a child is absent). */
+export function hashBranch(childHashes: readonly (Uint8Array | undefined)[]): Uint8Array {
+  const packed = new Uint8Array(16 * 32);
+  childHashes.forEach((h, i) => h && packed.set(h, i * 32));
+  const buf = ensure(MAX_BRANCH_BYTES);
+  return sha256(buf.subarray(0, writeBranchEncoding(buf, 0, childHashes, packed, (_h, i) => i * 32)));
 }
 
 /** The nibbles [from, to) of a key, as an extension path. */

@@ -23,5 +23,5 @@ function build(leaves: readonly TrieLeaf[], depth: number): Uint8Array {
   const groups: TrieLeaf[][] = Array.from({ length: 16 }, () => []);
   for (const leaf of leaves) (groups[nibbleAt(leaf.key, depth)] as TrieLeaf[]).push(leaf);
   const childHashes = groups.map((g) => (g.length === 0 ? undefined : build(g, depth + 1)));
-  return hashBranch(childHashes, (h) => h as Uint8Array);
+  return hashBranch(childHashes);
 }

@@ -4,12 +4,15 @@
  * nibbles from. A leaf is any object of the caller's that carries its key, a cached hash and a
  * way to write its value — the ledger's account record is its own leaf, so 1M accounts do not
  * cost 1M extra node objects.
+ *
+ * Cached hashes live in the trie's HashArena; a node holds only its slot index (-1 before its
+ * first hashing).
  */
 export interface TrieLeaf {
   readonly key: string;
-  /** Where this leaf's hash is cached (allocated by the trie on first hashing); null before. */
-  hashSlot: Uint8Array | null;
-  /** Whether hashSlot holds the hash of this leaf at its current depth and value. */
+  /** Slot of this leaf's cached hash in the trie's arena; -1 before the first hashing. */
+  hashSlot: number;
+  /** Whether the slot holds the hash of this leaf at its current depth and value. */
   hashValid: boolean;
   /** Writes the canonical value encoding at `offset` of `out` (at least `maxValueBytes` free); returns the end offset. */
   writeValue(out: Uint8Array, offset: number): number;
@@ -20,7 +23,7 @@ export interface TrieLeaf {
 /** 16-way branch. Invariant: at least two children (a branch with one would not be canonical). */
 export class BranchNode<L extends TrieLeaf> {
   readonly children: (TrieNode<L> | undefined)[] = new Array(16);
-  hashSlot: Uint8Array | null = null;
+  hashSlot = -1;
   hashValid = false;
 }
 
@@ -29,7 +32,7 @@ export class BranchNode<L extends TrieLeaf> {
  * is a branch (an extension over a leaf is folded into the leaf's path).
  */
 export class ExtensionNode<L extends TrieLeaf> {
-  hashSlot: Uint8Array | null = null;
+  hashSlot = -1;
   hashValid = false;
   constructor(
     public path: Uint8Array,

@@ -1,7 +1,8 @@
 import { EMPTY_HASH } from '../hash.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
-import { allocHashSlot } from './hashSlots.js';
-import { hashBranch, hashExtension, hashLeaf, keyNibbles } from './hashing.js';
+import { HashArena } from './hashArena.js';
+import { keyNibbles } from './hashing.js';
+import { hasherFor, type TrieHasher } from './trieHasher.js';
 import { BranchNode, ExtensionNode, commonNibbles, nibbleAt, type TrieLeaf, type TrieNode } from './node.js';
 
 /**
@@ -9,7 +10,8 @@ import { BranchNode, ExtensionNode, commonNibbles, nibbleAt, type TrieLeaf, type
  *
  * Writes only reshape the tree and clear cached hashes along the touched path; `root()` then
  * rehashes exactly the nodes whose hash was cleared — the dirty paths — once per block, however
- * many times a leaf changed in between. The shape is canonical (branches have ≥ 2 children,
+ * many times a leaf changed in between. Hashes live in a HashArena, which tries may share so
+ * that one TrieHasher rehashes many of them in a few native calls (see WorldState). The shape is canonical (branches have ≥ 2 children,
  * extensions sit only above branches), so the root depends on the set of (key, value) pairs
  * and never on the order they were written in.
  *
@@ -20,8 +22,14 @@ export class PatriciaTrie<L extends TrieLeaf> {
   private top: TrieNode<L> | undefined = undefined;
   private size_ = 0;
 
-  /** @param keyLength bytes in every key (20 for addresses). */
-  constructor(readonly keyLength: number) {
+  /**
+   * @param keyLength bytes in every key (20 for addresses).
+   * @param arena where node hashes are cached; tries hashed together must share one.
+   */
+  constructor(
+    readonly keyLength: number,
+    readonly arena: HashArena = new HashArena(),
+  ) {
     if (keyLength < 1 || keyLength > 127) {
       throw new ProtocolError(ProtocolErrorCode.invalidArgument, `trie key length must be 1..127 bytes, got ${keyLength}`);
     }
@@ -69,7 +77,37 @@ export class PatriciaTrie<L extends TrieLeaf> {
 
   /** The root hash (a copy), rehashing only what changed since the last call. */
   root(): Uint8Array {
-    return this.top === undefined ? EMPTY_HASH : this.hashOf(this.top, 0).slice();
+    const hasher = hasherFor(this.arena);
+    this.collectDirty(hasher);
+    hasher.flush();
+    return this.hashedRoot();
+  }
+
+  /** Queues this trie's dirty paths on a hasher of its arena (to be flushed with other tries'). */
+  collectDirty(hasher: TrieHasher): void {
+    hasher.collect(this.top);
+  }
+
+  /** The root (a copy) once the dirty paths were collected and flushed. */
+  hashedRoot(): Uint8Array {
+    if (this.top === undefined) return EMPTY_HASH;
+    if (!this.top.hashValid) {
+      throw new ProtocolError(ProtocolErrorCode.invalidArgument, 'trie root read before its dirty paths were hashed');
+    }
+    return this.arena.copy(this.top.hashSlot);
+  }
+
+  /** Nodes in the tree (leaves, branches, extensions): each holds one arena slot once hashed. */
+  nodeCount(): number {
+    let n = 0;
+    const stack: TrieNode<L>[] = this.top === undefined ? [] : [this.top];
+    while (stack.length > 0) {
+      const node = stack.pop() as TrieNode<L>;
+      n++;
+      if (node instanceof BranchNode) for (const c of node.children) if (c !== undefined) stack.push(c);
+      if (node instanceof ExtensionNode) stack.push(node.child);
+    }
+    return n;
   }
 
   /** Every leaf, in key order. */
@@ -107,7 +145,8 @@ export class PatriciaTrie<L extends TrieLeaf> {
         node.hashValid = false;
         return node;
       }
-      // Split the extension where the new key leaves it.
+      // Split the extension where the new key leaves it; the old extension node goes.
+      this.discard(node);
       const branch = new BranchNode<L>();
       const rest = path.length - common - 1;
       branch.children[path[common] as number] = rest > 0 ? new ExtensionNode(path.slice(common + 1), node.child) : node.child;
@@ -115,7 +154,10 @@ export class PatriciaTrie<L extends TrieLeaf> {
       this.size_++;
       return common > 0 ? new ExtensionNode(path.slice(0, common), branch) : branch;
     }
-    if (node.key === leaf.key) return leaf; // replace (same key): the size is unchanged
+    if (node.key === leaf.key) {
+      if (node !== leaf) this.discard(node); // replaced by another object with the same key
+      return leaf; // the size is unchanged
+    }
     // Two leaves: a branch where their keys part, under an extension for the shared nibbles.
     const maxNibbles = this.keyLength * 2 - depth;
     const common = commonNibbles(node.key, leaf.key, depth, maxNibbles);
@@ -150,10 +192,12 @@ export class PatriciaTrie<L extends TrieLeaf> {
         node.hashValid = false;
         return node;
       }
+      this.discard(node);
       return this.joinExtension(path, next);
     }
     if (node.key !== key) return node;
     this.size_--;
+    this.discard(node);
     return undefined;
   }
 
@@ -165,6 +209,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
       if (only !== -1) return branch; // two or more children: still a branch
       only = i;
     }
+    this.discard(branch);
     if (only === -1) return undefined;
     return this.joinExtension(Uint8Array.of(only), branch.children[only]);
   }
@@ -174,6 +219,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
     if (child === undefined) return undefined;
     if (child instanceof BranchNode) return new ExtensionNode(path, child);
     if (child instanceof ExtensionNode) {
+      this.discard(child);
       const merged = new Uint8Array(path.length + child.path.length);
       merged.set(path);
       merged.set(child.path, path.length);
@@ -183,30 +229,10 @@ export class PatriciaTrie<L extends TrieLeaf> {
     return child;
   }
 
-  /** The node's hash, recomputed (children first) only if it was invalidated. The result is the node's own slot: copy it to keep it. */
-  private hashOf(node: TrieNode<L>, depth: number): Uint8Array {
-    if (node.hashValid) return node.hashSlot as Uint8Array;
-    let digest: Uint8Array;
-    if (node instanceof BranchNode) {
-      const children = node.children;
-      for (let i = 0; i < 16; i++) {
-        const c = children[i];
-        if (c !== undefined) this.hashOf(c, depth + 1); // fills each child's slot first
-      }
-      digest = hashBranch(children, cachedHash);
-    } else if (node instanceof ExtensionNode) {
-      digest = hashExtension(node.path, this.hashOf(node.child, depth + node.path.length));
-    } else {
-      digest = hashLeaf(node, depth);
-    }
-    const slot = (node.hashSlot ??= allocHashSlot());
-    slot.set(digest);
-    node.hashValid = true;
-    return slot;
+  /** A node leaves the tree: its hash slot goes back to the arena. */
+  private discard(node: TrieNode<L>): void {
+    this.arena.release(node.hashSlot);
+    node.hashSlot = -1;
+    node.hashValid = false;
   }
-}
-
-/** Reads a child's hash after hashOf has filled it. */
-function cachedHash(child: unknown): Uint8Array {
-  return (child as TrieLeaf).hashSlot as Uint8Array;
 }

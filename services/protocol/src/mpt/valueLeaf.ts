@@ -2,7 +2,7 @@ import type { TrieLeaf } from './node.js';
 
 /** A leaf holding plain value bytes: for tries whose values are not objects of their own (contract storage, tests). */
 export class ValueLeaf implements TrieLeaf {
-  hashSlot: Uint8Array | null = null;
+  hashSlot = -1;
   hashValid = false;
 
   constructor(

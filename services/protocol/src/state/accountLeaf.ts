@@ -10,7 +10,7 @@ import { writeVarintInto } from '../codec/varint.js';
  * written straight into the hasher's scratch buffer so no encoding is allocated per update.
  */
 export class AccountLeaf implements TrieLeaf, AccountState {
-  hashSlot: Uint8Array | null = null;
+  hashSlot = -1;
   hashValid = false;
   /** 1 + u64 varint + u128 varint + two hashes. */
   readonly maxValueBytes = 1 + 10 + 19 + 32 + 32;

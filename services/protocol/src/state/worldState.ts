@@ -3,6 +3,8 @@ import { keyToBytes } from '../bytes.js';
 import { ADDRESS_LENGTH, BST_COUNT } from '../params.js';
 import type { Hash } from '../types.js';
 import { PatriciaTrie } from '../mpt/trie.js';
+import { HashArena } from '../mpt/hashArena.js';
+import { hasherFor } from '../mpt/trieHasher.js';
 import { naiveTrieRoot } from '../mpt/naive.js';
 import { AccountLeaf } from './accountLeaf.js';
 import { stateRootOf } from './stateRoot.js';
@@ -18,13 +20,21 @@ export function bstIndexOfKey(key: string): number {
  */
 export class BasicSubtree {
   readonly accounts = new Map<string, AccountLeaf>();
-  readonly trie = new PatriciaTrie<AccountLeaf>(ADDRESS_LENGTH);
+  readonly trie: PatriciaTrie<AccountLeaf>;
   /** Accounts changed since the last `commit()`, each once. */
   private dirty: AccountLeaf[] = [];
   private readonly dirtySet = new Set<AccountLeaf>();
   private cachedRoot: Hash | null = null;
+  /** An account changed since the root was last computed. */
+  private unhashed = false;
 
-  constructor(readonly index: number) {}
+  /** @param arena where its trie caches hashes: the world state shares one across subtrees so they hash together. */
+  constructor(
+    readonly index: number,
+    arena: HashArena = new HashArena(),
+  ) {
+    this.trie = new PatriciaTrie<AccountLeaf>(ADDRESS_LENGTH, arena);
+  }
 
   get(key: string): AccountLeaf | undefined {
     return this.accounts.get(key);
@@ -42,6 +52,7 @@ export class BasicSubtree {
 
   /** Records that an account's state changed in this block. */
   markDirty(account: AccountLeaf): void {
+    this.unhashed = true;
     if (this.dirtySet.has(account)) return;
     this.dirtySet.add(account);
     this.dirty.push(account);
@@ -53,9 +64,27 @@ export class BasicSubtree {
 
   /** Puts every dirty account into the trie and returns the root; only the dirty paths are rehashed. */
   root(): Hash {
-    if (this.dirty.length === 0 && this.cachedRoot !== null) return this.cachedRoot;
-    for (const a of this.dirty) this.trie.put(a);
+    if (!this.stale) return this.cachedRoot as Hash;
+    this.putDirty();
     this.cachedRoot = this.trie.root();
+    this.unhashed = false;
+    return this.cachedRoot;
+  }
+
+  /** Whether the root must be recomputed (the trie changed since it was last read). */
+  get stale(): boolean {
+    return this.cachedRoot === null || this.unhashed;
+  }
+
+  /** Puts the dirty accounts into the trie (marking their paths for rehashing). */
+  putDirty(): void {
+    for (const a of this.dirty) this.trie.put(a);
+  }
+
+  /** Reads the root after its dirty paths were hashed together with other subtrees' (WorldState.root). */
+  adoptHashedRoot(): Hash {
+    this.cachedRoot = this.trie.hashedRoot();
+    this.unhashed = false;
     return this.cachedRoot;
   }
 
@@ -72,7 +101,9 @@ export class BasicSubtree {
  * node's job.
  */
 export class WorldState {
-  readonly subtrees: BasicSubtree[] = Array.from({ length: BST_COUNT }, (_, i) => new BasicSubtree(i));
+  /** One arena for every subtree's trie, so one hasher rehashes all 1024 in a few native calls. */
+  readonly arena = new HashArena(1 << 16);
+  readonly subtrees: BasicSubtree[] = Array.from({ length: BST_COUNT }, (_, i) => new BasicSubtree(i, this.arena));
 
   subtreeOf(key: string): BasicSubtree {
     return this.subtrees[bstIndexOfKey(key)] as BasicSubtree;
@@ -82,8 +113,19 @@ export class WorldState {
     return this.subtreeOf(key).get(key);
   }
 
-  /** The state root, rehashing only the subtrees and paths changed since the last call. */
+  /**
+   * The state root, rehashing only the subtrees and paths changed since the last call: the dirty
+   * paths of every stale subtree are hashed together, level by level across all of them.
+   */
   root(): Hash {
+    const hasher = hasherFor(this.arena);
+    const stale = this.subtrees.filter((s) => s.stale);
+    for (const s of stale) {
+      s.putDirty();
+      s.trie.collectDirty(hasher);
+    }
+    hasher.flush();
+    for (const s of stale) s.adoptHashedRoot();
     return stateRootOf(this.subtrees.map((s) => s.root()));
   }
 
