@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeTransaction, transactionId } from '../../services/protocol/src/codec/transaction.js';
 import { NativeVerifier, nativeSecp256k1 } from '../../services/protocol/src/signature.js';
+import type { StorageBackend } from '../../services/storage/src/index.js';
 import { LogicLedger } from '../../services/logic/src/ledger/logicLedger.js';
 import { senderKey, addressKey } from '../../services/logic/src/ledger/dispatcher.js';
 import type { TrustedTransaction } from '../../services/logic/src/ledger/trustedTransaction.js';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     block: { type: 'string', default: '100000' },
     blocks: { type: 'string', default: '5' },
     signers: { type: 'string', default: '20000' },
+    backend: { type: 'string', default: 'rocksdb' },
   },
 });
 const ACCOUNTS = Number(values.accounts);
@@ -43,7 +45,7 @@ function makeBlocks(w: LedgerWorkload, sign?: Parameters<typeof makeTransferBatc
 
 async function runLedger(w: LedgerWorkload, blocks: Uint8Array[][], admit: (encoded: Uint8Array[]) => TrustedTransaction[]): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'cc-bench-'));
-  const ledger = await LogicLedger.open({ path: join(dir, 'db') }, w.genesis);
+  const ledger = await LogicLedger.open({ path: join(dir, 'db'), backend: values.backend as StorageBackend }, w.genesis);
   const producer = senderKey(w.pubkeys[0] as Uint8Array);
   gc();
   const start = performance.now();

@@ -43,6 +43,12 @@ export interface DatabaseController {
    */
   batch(ops: readonly BatchOp[], opts?: WriteOptions): Promise<void>;
   /**
+   * `batch` of the operations packed in one buffer (packedBatch.ts): the same all-or-nothing
+   * write, with a malformed buffer refused whole. The buffer must not change until it resolves
+   * (a controller on another thread may take it over: the caller should not reuse it).
+   */
+  batchPacked(packed: Uint8Array, opts?: WriteOptions): Promise<void>;
+  /**
    * Ascending iteration over one bucket, optionally within `[gte, lt)` and up to `limit` entries.
    * Keys are yielded without the bucket prefix. Breaking out of the loop releases the iterator.
    */

@@ -2,6 +2,8 @@ export { Bucket, MAX_BUCKET_ID, isBucket } from './buckets.js';
 export type { BatchOp, DatabaseController, KeyRange, WriteOptions } from './databaseController.js';
 export { StorageError, StorageErrorCode } from './errors.js';
 export { LevelDatabaseController, resolveDatabaseOptions } from './levelController.js';
+export { WorkerDatabaseController } from './workerDatabase.js';
+export { PackedBatchWriter, decodePackedBatch } from './packedBatch.js';
 export {
   defaultDatabaseOptions,
   MAX_ROCKSDB_CACHE_BYTES,

@@ -5,6 +5,7 @@ import type { Bucket } from './buckets.js';
 import type { BatchOp, DatabaseController, KeyRange, WriteOptions } from './databaseController.js';
 import { StorageError, StorageErrorCode, toStorageError } from './errors.js';
 import { batchKeys, bucketBounds, bucketKey, plainView } from './keys.js';
+import { decodePackedBatch } from './packedBatch.js';
 import {
   defaultDatabaseOptions,
   MAX_ROCKSDB_CACHE_BYTES,
@@ -151,6 +152,12 @@ export class LevelDatabaseController implements DatabaseController {
     } catch (err) {
       throw this.wrap(err, 'batch');
     }
+  }
+
+  async batchPacked(packed: Uint8Array, opts?: WriteOptions): Promise<void> {
+    this.assertOpen('batchPacked');
+    if (!(packed instanceof Uint8Array)) throw new StorageError(StorageErrorCode.invalidArgument, 'packed batch must be a Uint8Array');
+    await this.batch(decodePackedBatch(packed), opts);
   }
 
   entries(bucket: Bucket, range?: KeyRange): AsyncIterable<[Uint8Array, Uint8Array]> {

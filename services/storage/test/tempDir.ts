@@ -1,10 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StorageBackend } from '../src/options.js';
+import type { DatabaseController } from '../src/databaseController.js';
+import { LevelDatabaseController } from '../src/levelController.js';
+import type { DatabaseOptions, StorageBackend } from '../src/options.js';
+import { WorkerDatabaseController } from '../src/workerDatabase.js';
 
 /** Both backends, for describe.each: every behaviour must hold on each. */
 export const backends: StorageBackend[] = ['rocksdb', 'classic-level'];
+
+/** Each controller on each backend: the one on the caller's thread and the one on a storage thread. */
+export const controllers = (['same thread', 'storage thread'] as const).flatMap((where) => backends.map((backend) => [where, backend] as const));
+export type ControllerKind = (typeof controllers)[number][0];
+
+export function openController(where: ControllerKind, options: Partial<DatabaseOptions> & { path: string }): Promise<DatabaseController> {
+  return where === 'same thread' ? LevelDatabaseController.create(options) : WorkerDatabaseController.create(options);
+}
 
 export function makeTempDir(prefix = 'clusterchain-storage-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));

@@ -1,4 +1,4 @@
-import { LevelDatabaseController, type DatabaseController, type StorageBackend } from '../../../storage/src/index.js';
+import { LevelDatabaseController, WorkerDatabaseController, type DatabaseController, type StorageBackend } from '../../../storage/src/index.js';
 import { LedgerStore } from '../store/ledgerStore.js';
 import { LedgerEngine, DEFAULT_LEDGER_OPTIONS, type BlockContext, type ExecutedBlock, type LedgerOptions } from './ledgerEngine.js';
 import type { Genesis } from './genesis.js';
@@ -9,6 +9,11 @@ export interface LogicLedgerOptions {
   path: string;
   backend?: StorageBackend;
   ledger?: LedgerOptions;
+  /**
+   * Run the database on its own thread (default true): block N is written on the second core
+   * while block N+1 executes on this one. False keeps it on this thread (tools, tests).
+   */
+  storageThread?: boolean;
 }
 
 /**
@@ -23,7 +28,8 @@ export class LogicLedger {
   ) {}
 
   static async open(options: LogicLedgerOptions, genesis: Genesis): Promise<LogicLedger> {
-    const db = await LevelDatabaseController.create({ path: options.path, ...(options.backend ? { backend: options.backend } : {}) });
+    const dbOptions = { path: options.path, ...(options.backend ? { backend: options.backend } : {}) };
+    const db = options.storageThread === false ? await LevelDatabaseController.create(dbOptions) : await WorkerDatabaseController.create(dbOptions);
     try {
       const store = new LedgerStore(db);
       const head = await store.head();

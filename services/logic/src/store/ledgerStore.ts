@@ -1,4 +1,4 @@
-import { Bucket, type BatchOp, type DatabaseController } from '../../../storage/src/index.js';
+import { Bucket, PackedBatchWriter, type DatabaseController } from '../../../storage/src/index.js';
 import { decodeAccount } from '../../../protocol/src/codec/account.js';
 import { decodeHeader } from '../../../protocol/src/codec/block.js';
 import { bytesEqual, bytesToKey, toHex } from '../../../protocol/src/bytes.js';
@@ -32,31 +32,25 @@ export class LedgerStore {
   commit(block: ExecutedBlock): Promise<void> {
     const height = block.header.height;
     const changed = block.changed;
-    // All account values in one buffer, all keys in another: one allocation each per block.
-    const values = new Uint8Array(changed.length * (changed[0]?.maxValueBytes ?? 0));
-    const keys = new Uint8Array(changed.length * ADDRESS_LENGTH);
-    const ops: BatchOp[] = new Array(changed.length);
-    let vo = 0;
+    const w = new PackedBatchWriter(changed.length * (8 + ADDRESS_LENGTH + 100) + block.bodyBytes.length + block.operationLog.length + 4096);
+    // Accounts are written straight into the batch buffer: no key, value or op object per account.
     for (let i = 0; i < changed.length; i++) {
       const a = changed[i]!;
-      const ko = i * ADDRESS_LENGTH;
-      for (let j = 0; j < ADDRESS_LENGTH; j++) keys[ko + j] = a.key.charCodeAt(j);
-      const end = a.writeValue(values, vo);
-      ops[i] = { type: 'put', bucket: Bucket.account, key: keys.subarray(ko, ko + ADDRESS_LENGTH), value: values.subarray(vo, end) };
-      vo = end;
+      const at = w.beginPut(Bucket.account, ADDRESS_LENGTH, a.maxValueBytes);
+      const buf = w.bytes;
+      for (let j = 0; j < ADDRESS_LENGTH; j++) buf[at + j] = a.key.charCodeAt(j);
+      w.endPut(a.writeValue(buf, at + ADDRESS_LENGTH));
     }
     const hk = heightKey(height);
     const head = new Uint8Array(40);
     head.set(hk, 0);
     head.set(block.hash, 8);
-    ops.push(
-      { type: 'put', bucket: Bucket.blockHeader, key: block.hash, value: block.headerBytes },
-      { type: 'put', bucket: Bucket.blockBody, key: block.hash, value: block.bodyBytes },
-      { type: 'put', bucket: Bucket.operationLog, key: hk, value: block.operationLog },
-      { type: 'put', bucket: Bucket.blockHashByHeight, key: hk, value: block.hash },
-      { type: 'put', bucket: Bucket.meta, key: HEAD_KEY, value: head },
-    );
-    return this.db.batch(ops, { sync: true });
+    w.put(Bucket.blockHeader, block.hash, block.headerBytes)
+      .put(Bucket.blockBody, block.hash, block.bodyBytes)
+      .put(Bucket.operationLog, hk, block.operationLog)
+      .put(Bucket.blockHashByHeight, hk, block.hash)
+      .put(Bucket.meta, HEAD_KEY, head);
+    return this.db.batchPacked(w.finish(), { sync: true });
   }
 
   /** The committed head, or null for an empty database. */

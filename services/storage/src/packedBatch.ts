@@ -1,0 +1,146 @@
+import { isBucket, type Bucket } from './buckets.js';
+import type { BatchOp } from './databaseController.js';
+import { StorageError, StorageErrorCode } from './errors.js';
+
+/**
+ * A write batch as one byte buffer: what crosses to the storage thread in a single transfer,
+ * with no object per operation on the way. A block commit is ~200,000 puts; as BatchOp objects
+ * they were a tenth of the ledger's garbage.
+ *
+ * Records, back to back:
+ *   kind u8 (1 put, 2 del) | bucket u8 | key length u16 LE | value length u32 LE (0 for del) | key | value
+ */
+const PUT = 1;
+const DEL = 2;
+const HEADER = 8;
+export const MAX_PACKED_KEY_BYTES = 0xffff;
+
+export class PackedBatchWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  private end = 0;
+  private count_ = 0;
+  /** Where the record being written by beginPut starts. */
+  private open = -1;
+
+  constructor(initialBytes = 1 << 16) {
+    this.buf = new Uint8Array(initialBytes);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  get count(): number {
+    return this.count_;
+  }
+
+  /** The buffer being written. Replaced when it grows: read it after beginPut. */
+  get bytes(): Uint8Array {
+    return this.buf;
+  }
+
+  put(bucket: Bucket, key: Uint8Array, value: Uint8Array): this {
+    const at = this.beginPut(bucket, key.length, value.length);
+    this.buf.set(key, at);
+    this.buf.set(value, at + key.length);
+    this.endPut(at + key.length + value.length);
+    return this;
+  }
+
+  del(bucket: Bucket, key: Uint8Array): this {
+    this.record(DEL, bucket, key.length, 0);
+    this.buf.set(key, this.end);
+    this.end += key.length;
+    this.count_++;
+    return this;
+  }
+
+  /**
+   * Starts a put whose key (exactly `keyLength` bytes) and value (at most `maxValueLength`) the
+   * caller writes in place into `bytes`: key at the returned offset, value right after it; then
+   * `endPut(end of the value)`. No copy, no intermediate array.
+   */
+  beginPut(bucket: Bucket, keyLength: number, maxValueLength: number): number {
+    if (this.open !== -1) throw new StorageError(StorageErrorCode.invalidArgument, 'beginPut while another put is open');
+    this.open = this.end;
+    this.record(PUT, bucket, keyLength, maxValueLength);
+    return this.end;
+  }
+
+  endPut(valueEnd: number): void {
+    const start = this.open;
+    if (start === -1) throw new StorageError(StorageErrorCode.invalidArgument, 'endPut without beginPut');
+    const keyLength = this.view.getUint16(start + 2, true);
+    const valueStart = start + HEADER + keyLength;
+    const maxValue = this.view.getUint32(start + 4, true);
+    if (valueEnd < valueStart || valueEnd - valueStart > maxValue) {
+      throw new StorageError(StorageErrorCode.invalidArgument, `put value of ${valueEnd - valueStart} bytes, reserved ${maxValue}`);
+    }
+    this.view.setUint32(start + 4, valueEnd - valueStart, true);
+    this.end = valueEnd;
+    this.open = -1;
+    this.count_++;
+  }
+
+  /** The packed batch (a view of the writer's buffer: do not write after). */
+  finish(): Uint8Array {
+    if (this.open !== -1) throw new StorageError(StorageErrorCode.invalidArgument, 'finish while a put is open');
+    return this.buf.subarray(0, this.end);
+  }
+
+  private record(kind: number, bucket: Bucket, keyLength: number, valueLength: number): void {
+    if (!isBucket(bucket)) throw new StorageError(StorageErrorCode.invalidArgument, `not a bucket id: ${String(bucket)}`);
+    if (!Number.isInteger(keyLength) || keyLength < 0 || keyLength > MAX_PACKED_KEY_BYTES) {
+      throw new StorageError(StorageErrorCode.invalidArgument, `key of ${keyLength} bytes (at most ${MAX_PACKED_KEY_BYTES})`);
+    }
+    if (!Number.isInteger(valueLength) || valueLength < 0 || valueLength > 0xffffffff) {
+      throw new StorageError(StorageErrorCode.invalidArgument, `value of ${valueLength} bytes`);
+    }
+    this.ensure(HEADER + keyLength + valueLength);
+    const o = this.end;
+    this.buf[o] = kind;
+    this.buf[o + 1] = bucket;
+    this.view.setUint16(o + 2, keyLength, true);
+    this.view.setUint32(o + 4, valueLength, true);
+    this.end = o + HEADER;
+  }
+
+  private ensure(more: number): void {
+    if (this.end + more <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.end + more));
+    grown.set(this.buf.subarray(0, this.end));
+    this.buf = grown;
+    this.view = new DataView(grown.buffer);
+  }
+}
+
+/**
+ * The operations of a packed batch, as views into it. Refuses anything malformed — an unknown
+ * kind or bucket, a length past the end — with INVALID_ARGUMENT before any op is returned, so a
+ * corrupt batch writes nothing.
+ */
+export function decodePackedBatch(bytes: Uint8Array): BatchOp[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ops: BatchOp[] = [];
+  let o = 0;
+  while (o < bytes.length) {
+    if (o + HEADER > bytes.length) throw malformed(`truncated record header at byte ${o}`);
+    const kind = bytes[o] as number;
+    const bucket = bytes[o + 1] as number;
+    const keyLength = view.getUint16(o + 2, true);
+    const valueLength = view.getUint32(o + 4, true);
+    if (!isBucket(bucket)) throw malformed(`unknown bucket ${bucket} at byte ${o}`);
+    const keyStart = o + HEADER;
+    const valueStart = keyStart + keyLength;
+    const next = valueStart + valueLength;
+    if (next > bytes.length) throw malformed(`record at byte ${o} runs past the end`);
+    const key = bytes.subarray(keyStart, valueStart);
+    if (kind === PUT) ops.push({ type: 'put', bucket, key, value: bytes.subarray(valueStart, next) });
+    else if (kind === DEL && valueLength === 0) ops.push({ type: 'del', bucket, key });
+    else throw malformed(`unknown record kind ${kind} at byte ${o}`);
+    o = next;
+  }
+  return ops;
+}
+
+function malformed(detail: string): StorageError {
+  return new StorageError(StorageErrorCode.invalidArgument, `malformed packed batch: ${detail}`);
+}
