@@ -1,4 +1,4 @@
-import { encodeTransaction, decodeTransaction } from '../../services/protocol/src/codec/transaction.js';
+import { encodeTransaction, decodeTransactions } from '../../services/protocol/src/codec/transaction.js';
 import type { Transaction } from '../../services/protocol/src/types.js';
 import type { Genesis } from '../../services/logic/src/ledger/genesis.js';
 import type { TrustedTransaction } from '../../services/logic/src/ledger/trustedTransaction.js';
@@ -74,5 +74,5 @@ export function makeTransferBatch(w: LedgerWorkload, count: number, sign?: (tx: 
 
 /** Decodes a package's transactions (ids from the received bytes), as the logic node does on receipt. */
 export function decodeBatch(encoded: readonly Uint8Array[]): TrustedTransaction[] {
-  return encoded.map((b) => decodeTransaction(b));
+  return decodeTransactions(encoded);
 }

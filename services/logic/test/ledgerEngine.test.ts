@@ -151,7 +151,13 @@ describe('LedgerEngine', () => {
               }
               return t;
             });
-            engine.executeBlock(batch, ctx);
+            const { operationLog } = engine.executeBlock(batch, ctx);
+            // Every account's operations in a block are numbered 0, 1, 2, … in log order.
+            const next = new Map<string, number>();
+            for (const op of decodeOperationLog(operationLog)) {
+              expect(op.seq).toBe(next.get(op.account) ?? 0);
+              next.set(op.account, op.seq + 1);
+            }
           }
           for (let i = 0; i < keys.length; i++) {
             expect(balance(i)).toBe(model.balance[i]);
@@ -164,6 +170,24 @@ describe('LedgerEngine', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('when an unknown sender is refused and then funded in the same block, then its operations are numbered 0, 1 without a gap or repeat', () => {
+    const { engine, keys } = chainWith([10n * FEE]);
+    const stranger = fakePubkey(777);
+    const block = engine.executeBlock(
+      [transfer(stranger, addressOfPubkey(keys[0] as Uint8Array), 1n, 0n), transfer(keys[0] as Uint8Array, addressOfPubkey(stranger), 5n, 0n), transfer(stranger, addressOfPubkey(keys[0] as Uint8Array), 1n, 1n)],
+      ctx,
+    );
+    const ops = decodeOperationLog(block.operationLog).filter((op) => op.account === senderKey(stranger));
+    expect(ops.map((op) => [op.kind, op.seq])).toEqual([
+      [OperationKind.withdraw, 0],
+      [OperationKind.deposit, 1],
+      [OperationKind.withdraw, 2],
+    ]);
+    // Next block: numbering starts again at 0.
+    const next = engine.executeBlock([transfer(keys[0] as Uint8Array, addressOfPubkey(stranger), 5n, 1n)], ctx);
+    expect(decodeOperationLog(next.operationLog).filter((op) => op.account === senderKey(stranger)).map((op) => op.seq)).toEqual([0]);
   });
 
   it('when the genesis total exceeds u128 or repeats an address, then it is refused with INVALID_GENESIS', () => {

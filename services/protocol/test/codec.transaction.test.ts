@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import {
+  decodeTransactions,
   decodeTransaction,
   encodeTransaction,
   encodeUnsignedTransaction,
@@ -189,6 +190,38 @@ describe('transaction codec: properties', () => {
     const bytes = encodeTransaction(tx);
     expect(bytes.length).toBe(MAX_TRANSACTION_BYTES);
     expectSameTransaction(decodeTransaction(bytes).tx, tx);
+  });
+});
+
+describe('decodeTransactions (a package, ids in one batch)', () => {
+  it('when a package is decoded, then each transaction and id equals decodeTransaction of it alone', () => {
+    fc.assert(
+      fc.property(fc.array(arbTransaction(), { maxLength: 20 }), (txs) => {
+        const encoded = txs.map(encodeTransaction);
+        const batch = decodeTransactions(encoded);
+        expect(batch.map((d) => ({ tx: d.tx, id: hex(d.id) }))).toEqual(
+          encoded.map((b) => {
+            const one = decodeTransaction(b);
+            return { tx: one.tx, id: hex(one.id) };
+          }),
+        );
+        // Ids are computed from the unsigned bytes only.
+        batch.forEach((d, i) => expect(hex(d.id)).toBe(createHash('sha256').update(encodeUnsignedTransaction(txs[i] as Transaction)).digest('hex')));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('when one transaction of a package is malformed, then the error is coded and names its index', () => {
+    fc.assert(
+      fc.property(fc.array(arbTransaction(), { minLength: 1, maxLength: 8 }), fc.nat(), (txs, at) => {
+        const encoded = txs.map(encodeTransaction);
+        const bad = at % encoded.length;
+        encoded[bad] = Uint8Array.of(...(encoded[bad] as Uint8Array), 0); // a trailing byte
+        expect(() => decodeTransactions(encoded)).toThrow(expect.objectContaining({ code: ProtocolErrorCode.trailingBytes, meta: expect.objectContaining({ index: bad }) }));
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 

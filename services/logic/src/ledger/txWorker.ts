@@ -1,4 +1,5 @@
 import type { BasicSubtree } from '../../../protocol/src/state/worldState.js';
+import type { AccountLeaf } from '../../../protocol/src/state/accountLeaf.js';
 import { bstIndexOfKey } from '../../../protocol/src/state/worldState.js';
 import { TxStatus } from '../../../protocol/src/types.js';
 import { LedgerError, LedgerErrorCode } from './errors.js';
@@ -19,8 +20,11 @@ export interface Withdraw {
  */
 export class TxWorker {
   private readonly held = new Map<number, BasicSubtree>();
-  /** Operations each account has applied in the block being built. */
-  private sequence = new Map<string, number>();
+  /** The block being built, numbered per worker: accounts keep their count for it (AccountLeaf.seq). */
+  private block = 0;
+  private static blocksBegun = 0;
+  /** Operation counts of senders with no account (their rejections are logged too). */
+  private sequenceOfAbsent = new Map<string, number>();
 
   constructor(
     readonly id: number,
@@ -69,7 +73,7 @@ export class TxWorker {
       status = TxStatus.success;
       bst.markDirty(account);
     }
-    this.log.current.withdraw(op.txIndex, op.account, this.nextSeq(op.account), status === TxStatus.success ? op.amount : 0n, charged, status);
+    this.log.current.withdraw(op.txIndex, op.account, this.nextSeq(op.account, account), status === TxStatus.success ? op.amount : 0n, charged, status);
     return status;
   }
 
@@ -79,7 +83,7 @@ export class TxWorker {
     const a = bst.getOrCreate(account);
     a.balance += amount;
     bst.markDirty(a);
-    this.log.current.deposit(txIndex, account, this.nextSeq(account), amount);
+    this.log.current.deposit(txIndex, account, this.nextSeq(account, a), amount);
   }
 
   /** R: credits a fee reward at the end of the block. */
@@ -88,24 +92,34 @@ export class TxWorker {
     const a = bst.getOrCreate(account);
     a.balance += amount;
     bst.markDirty(a);
-    this.log.current.reward(account, this.nextSeq(account), amount);
+    this.log.current.reward(account, this.nextSeq(account, a), amount);
   }
 
   /** A rejected transaction that never reached an account (unsupported kind) still leaves a W in the log. */
   reject(txIndex: number, account: string, status: TxStatus): void {
-    this.subtree(bstIndexOfKey(account));
-    this.log.current.withdraw(txIndex, account, this.nextSeq(account), 0n, 0n, status);
+    const bst = this.subtree(bstIndexOfKey(account));
+    this.log.current.withdraw(txIndex, account, this.nextSeq(account, bst.get(account)), 0n, 0n, status);
   }
 
   /** Starts a new block: per-account numbering restarts. */
   beginBlock(): void {
-    this.sequence = new Map();
+    // Unique across workers, so an account that moves to another worker never sees a stale count.
+    this.block = ++TxWorker.blocksBegun;
+    this.sequenceOfAbsent = new Map();
   }
 
-  private nextSeq(account: string): number {
-    const n = this.sequence.get(account) ?? 0;
-    this.sequence.set(account, n + 1);
-    return n;
+  private nextSeq(key: string, account: AccountLeaf | undefined): number {
+    if (account === undefined) {
+      const n = this.sequenceOfAbsent.get(key) ?? 0;
+      this.sequenceOfAbsent.set(key, n + 1);
+      return n;
+    }
+    if (account.seqBlock !== this.block) {
+      account.seqBlock = this.block;
+      // An account created in this block may have had operations logged while it was absent.
+      account.seq = this.sequenceOfAbsent.size === 0 ? 0 : (this.sequenceOfAbsent.get(key) ?? 0);
+    }
+    return account.seq++;
   }
 
   private subtree(index: number): BasicSubtree {

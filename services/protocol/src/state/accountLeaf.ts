@@ -12,6 +12,11 @@ import { writeVarintInto } from '../codec/varint.js';
 export class AccountLeaf implements TrieLeaf, AccountState {
   hashSlot = -1;
   hashValid = false;
+  /** In its subtree's dirty list (a flag, not a Set: a Set of 200,000 entries per block was garbage). */
+  dirty = false;
+  /** Operations applied in block `seqBlock` (WP 6.6 numbering), kept here rather than in a per-block Map. */
+  seq = 0;
+  seqBlock = -1;
   /** 1 + u64 varint + u128 varint + two hashes. */
   readonly maxValueBytes = 1 + 10 + 19 + 32 + 32;
 

@@ -23,7 +23,6 @@ export class BasicSubtree {
   readonly trie: PatriciaTrie<AccountLeaf>;
   /** Accounts changed since the last `commit()`, each once. */
   private dirty: AccountLeaf[] = [];
-  private readonly dirtySet = new Set<AccountLeaf>();
   private cachedRoot: Hash | null = null;
   /** An account changed since the root was last computed. */
   private unhashed = false;
@@ -53,8 +52,8 @@ export class BasicSubtree {
   /** Records that an account's state changed in this block. */
   markDirty(account: AccountLeaf): void {
     this.unhashed = true;
-    if (this.dirtySet.has(account)) return;
-    this.dirtySet.add(account);
+    if (account.dirty) return;
+    account.dirty = true;
     this.dirty.push(account);
   }
 
@@ -90,8 +89,8 @@ export class BasicSubtree {
 
   /** Forgets the dirty set after the block's changes are durable. */
   clearDirty(): void {
+    for (const a of this.dirty) a.dirty = false;
     this.dirty = [];
-    this.dirtySet.clear();
   }
 }
 
