@@ -35,7 +35,7 @@ export class LogicLedger {
       const head = await store.head();
       if (head === null) {
         const { engine, block } = LedgerEngine.fromGenesis(genesis, options.ledger ?? DEFAULT_LEDGER_OPTIONS);
-        await store.commit(block);
+        await store.commitGenesis(block);
         return new LogicLedger(engine, store, db);
       }
       const state = await store.loadState(head);

@@ -5,10 +5,13 @@ import { bytesEqual, bytesToKey, toHex } from '../../../protocol/src/bytes.js';
 import { ADDRESS_LENGTH } from '../../../protocol/src/params.js';
 import { WorldState } from '../../../protocol/src/state/worldState.js';
 import type { Hash } from '../../../protocol/src/types.js';
+import type { AccountLeaf } from '../../../protocol/src/state/accountLeaf.js';
 import { LedgerError, LedgerErrorCode } from '../ledger/errors.js';
 import type { ExecutedBlock, Head } from '../ledger/ledgerEngine.js';
 
 const HEAD_KEY = new TextEncoder().encode('head');
+/** Accounts per genesis batch: ~13 MB of batch each. */
+const GENESIS_CHUNK = 100_000;
 
 function heightKey(height: bigint): Uint8Array {
   const k = new Uint8Array(8);
@@ -23,25 +26,58 @@ function heightKey(height: bigint): Uint8Array {
  * of one. On open, the accounts are reloaded and must hash to the head's state_root.
  */
 export class LedgerStore {
-  constructor(private readonly db: DatabaseController) {}
+  /** @param genesisChunk accounts per batch when writing genesis (commitGenesis). */
+  constructor(
+    private readonly db: DatabaseController,
+    private readonly genesisChunk = GENESIS_CHUNK,
+  ) {}
 
   /**
    * Writes a block. Everything is encoded before the first await, so the caller may go on
    * executing the next block while this write is in flight (the encoded bytes are a snapshot).
    */
   commit(block: ExecutedBlock): Promise<void> {
-    const height = block.header.height;
+    return this.db.batchPacked(this.packBlock(block, block.changed), { sync: true });
+  }
+
+  /**
+   * Writes the genesis block into an empty database. A million funded accounts in one batch
+   * would hold ~1 GB of batch, memtable and op objects at once, so the accounts go in chunks
+   * and the block with the head pointer last: until that final synced batch lands there is no
+   * head, so a crash part-way leaves a database that opens as empty, and the next start clears
+   * the partial accounts and writes genesis again. (Only genesis may be chunked: a later block
+   * must land whole, since its accounts would otherwise sit on disk under the previous head.)
+   */
+  async commitGenesis(block: ExecutedBlock): Promise<void> {
+    if (block.header.height !== 0n) throw new LedgerError(LedgerErrorCode.invalidConfig, `genesis must be height 0, got ${block.header.height}`);
+    if ((await this.head()) !== null) throw new LedgerError(LedgerErrorCode.invalidConfig, 'the database already has a chain; refusing to write genesis over it');
+    await this.clearAccounts();
     const changed = block.changed;
-    const w = new PackedBatchWriter(changed.length * (8 + ADDRESS_LENGTH + 100) + block.bodyBytes.length + block.operationLog.length + 4096);
-    // Accounts are written straight into the batch buffer: no key, value or op object per account.
-    for (let i = 0; i < changed.length; i++) {
-      const a = changed[i]!;
-      const at = w.beginPut(Bucket.account, ADDRESS_LENGTH, a.maxValueBytes);
-      const buf = w.bytes;
-      for (let j = 0; j < ADDRESS_LENGTH; j++) buf[at + j] = a.key.charCodeAt(j);
-      w.endPut(a.writeValue(buf, at + ADDRESS_LENGTH));
+    let at = 0;
+    for (; changed.length - at > this.genesisChunk; at += this.genesisChunk) {
+      await this.db.batchPacked(this.packAccounts(new PackedBatchWriter(), changed, at, at + this.genesisChunk).finish());
     }
-    const hk = heightKey(height);
+    await this.db.batchPacked(this.packBlock(block, changed.slice(at)), { sync: true });
+  }
+
+  /** Removes the accounts a crashed genesis left behind (none on a fresh database). */
+  private async clearAccounts(): Promise<void> {
+    let w = new PackedBatchWriter();
+    for await (const [key] of this.db.entries(Bucket.account)) {
+      w.del(Bucket.account, key);
+      if (w.count === this.genesisChunk) {
+        await this.db.batchPacked(w.finish());
+        w = new PackedBatchWriter();
+      }
+    }
+    if (w.count > 0) await this.db.batchPacked(w.finish());
+  }
+
+  /** One block's batch: its changed accounts, header, body, operation log, height index and the head pointer. */
+  private packBlock(block: ExecutedBlock, accounts: readonly AccountLeaf[]): Uint8Array {
+    const w = new PackedBatchWriter(accounts.length * (8 + ADDRESS_LENGTH + 100) + block.bodyBytes.length + block.operationLog.length + 4096);
+    this.packAccounts(w, accounts, 0, accounts.length);
+    const hk = heightKey(block.header.height);
     const head = new Uint8Array(40);
     head.set(hk, 0);
     head.set(block.hash, 8);
@@ -50,7 +86,19 @@ export class LedgerStore {
       .put(Bucket.operationLog, hk, block.operationLog)
       .put(Bucket.blockHashByHeight, hk, block.hash)
       .put(Bucket.meta, HEAD_KEY, head);
-    return this.db.batchPacked(w.finish(), { sync: true });
+    return w.finish();
+  }
+
+  /** Accounts [from, to) written straight into the batch buffer: no key, value or op object per account. */
+  private packAccounts(w: PackedBatchWriter, accounts: readonly AccountLeaf[], from: number, to: number): PackedBatchWriter {
+    for (let i = from; i < to; i++) {
+      const a = accounts[i]!;
+      const at = w.beginPut(Bucket.account, ADDRESS_LENGTH, a.maxValueBytes);
+      const buf = w.bytes;
+      for (let j = 0; j < ADDRESS_LENGTH; j++) buf[at + j] = a.key.charCodeAt(j);
+      w.endPut(a.writeValue(buf, at + ADDRESS_LENGTH));
+    }
+    return w;
   }
 
   /** The committed head, or null for an empty database. */

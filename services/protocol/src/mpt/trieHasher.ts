@@ -4,6 +4,8 @@ import { leafEncodingBound, MAX_BRANCH_BYTES, writeBranchEncoding, writeExtensio
 import { BranchNode, ExtensionNode, type TrieLeaf, type TrieNode } from './node.js';
 
 type AnyNode = TrieNode<TrieLeaf>;
+/** Scratch a hasher keeps between flushes: enough for a 100,000-transfer block's levels. */
+const SCRATCH_KEPT_BYTES = 32 << 20;
 
 /**
  * Rehashes the invalid nodes of any number of tries that share one arena, level by level from
@@ -61,6 +63,12 @@ export class TrieHasher {
       depths.length = 0;
     }
     this.deepest = -1;
+    // Genesis hashes a million leaves in one level; do not keep its ~100 MB of scratch for ever.
+    if (this.input.length > SCRATCH_KEPT_BYTES) this.input = new Uint8Array(1 << 16);
+    if (this.slots.length > SCRATCH_KEPT_BYTES / 32) {
+      this.slots = new Uint32Array(1 << 11);
+      this.spans = new Uint32Array(1 << 12);
+    }
   }
 
   private hashLevel(nodes: AnyNode[], depths: number[]): void {
