@@ -20,7 +20,7 @@ export interface Withdraw {
  */
 export class TxWorker {
   private readonly held = new Map<number, BasicSubtree>();
-  /** The block being built, numbered per worker: accounts keep their count for it (AccountLeaf.seq). */
+  /** The block being built, numbered across all workers: accounts keep their count for it (AccountLeaf.seq). */
   private block = 0;
   private static blocksBegun = 0;
   /** Operation counts of senders with no account (their rejections are logged too). */
