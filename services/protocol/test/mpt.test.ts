@@ -20,8 +20,11 @@ function trieOf(entries: readonly [string, Uint8Array][]): PatriciaTrie<ValueLea
 const naive = (entries: readonly [string, Uint8Array][]) => naiveTrieRoot(entries.map(([k, v]) => new ValueLeaf(k, v)));
 
 describe('PatriciaTrie', () => {
-  it('when empty, then the root is SHA-256 of the empty string', () => {
-    expect(toHex(new PatriciaTrie(KEY).root())).toBe(toHex(EMPTY_HASH));
+  it('when empty, then the root is SHA-256 of the empty string, as a copy the caller may change', () => {
+    const root = new PatriciaTrie(KEY).root();
+    expect(toHex(root)).toBe(toHex(EMPTY_HASH));
+    root.fill(0);
+    expect(toHex(new PatriciaTrie(KEY).root())).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 
   it('when leaves are inserted in any order, then the root equals the from-scratch recomputation', () => {

@@ -8,7 +8,7 @@ import { commonNibbles, nibbleAt, type TrieLeaf } from './node.js';
  * list of accounts would compute). Keys must be distinct and of one length.
  */
 export function naiveTrieRoot(leaves: readonly TrieLeaf[]): Uint8Array {
-  if (leaves.length === 0) return EMPTY_HASH;
+  if (leaves.length === 0) return EMPTY_HASH.slice();
   const sorted = [...leaves].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return build(sorted, 0);
 }

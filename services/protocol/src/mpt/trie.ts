@@ -90,7 +90,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
 
   /** The root (a copy) once the dirty paths were collected and flushed. */
   hashedRoot(): Uint8Array {
-    if (this.top === undefined) return EMPTY_HASH;
+    if (this.top === undefined) return EMPTY_HASH.slice(); // a copy, like every other root: callers may keep or change it
     if (!this.top.hashValid) {
       throw new ProtocolError(ProtocolErrorCode.invalidArgument, 'trie root read before its dirty paths were hashed');
     }
