@@ -14,21 +14,13 @@ import { merkleRoot, merkleRootRecursive } from '../src/merkle.js';
 import { sample } from '../src/sample.js';
 import type { AccountState, BlockHeader, Transaction, TxStatus, TxSummary } from '../src/types.js';
 import { hex, plain, refusalCode, unhex } from './codecArbitraries.js';
+// Type-only: erased at run time, so the generator script does not run.
+import type { BytesJson, TransactionJson } from './vectors/generate.js';
 
 // ---------------------------------------------------------------------------------------------
 // The JSON shapes written by vectors/generate.ts
 
-type BytesJson = string | { fill: string; length: number };
-interface TransactionJson {
-  nonce: string;
-  to: string | null;
-  amount: string;
-  gasLimit: string;
-  code: BytesJson;
-  data: BytesJson;
-  pubkey: string;
-  signature: string;
-}
+
 interface Frozen {
   name: string;
   encoding?: string;
