@@ -18,7 +18,7 @@ const txs = makeTransactions(20, FORGED);
 const VALID = [...Array(20).keys()].filter((i) => !FORGED.has(i));
 
 function context(c: Cluster = cluster, seen: PackageCheckContext['seen'] = () => undefined): PackageCheckContext {
-  return { rosterOf: (e) => (e === c.roster.epoch ? c.roster : undefined), committeeSize: 7, verifier, seen };
+  return { rosterOf: (e) => (e === c.roster.epoch ? c.roster : undefined), committeeSize: 7, verifier, seen, isExcluded: () => false };
 }
 
 function accepted(check: PackageCheck): AcceptedPackage {
@@ -262,6 +262,16 @@ describe('a logic node checking a package (WP 2.1 step 5)', () => {
     expect(checkPackage(built.decoded, { ...context(), rosterOf: () => undefined })).toMatchObject({ code: PackageDropCode.unknownEpoch });
     const small = { epoch: 1n, members: cluster.roster.members.slice(0, 6) };
     expect(checkPackage(built.decoded, { ...context(), rosterOf: () => small })).toMatchObject({ code: PackageDropCode.rosterTooSmall });
+  });
+
+  it('when RN_k has been excluded since, then its package is dropped; when a co-signer has, then the node verifies itself', () => {
+    const built = buildPackage(cluster, 2, txs);
+    const keyOf = (i: number): Uint8Array => cluster.roster.members[i]!.pubkey;
+    expect(checkPackage(built.decoded, { ...context(), isExcluded: (k) => k === keyOf(2) })).toMatchObject({ outcome: 'dropped', code: PackageDropCode.excludedLeader });
+    const check = accepted(checkPackage(built.decoded, { ...context(), isExcluded: (k) => k === keyOf(built.committee[0]!) }));
+    expect(check.selfVerified).toBe(true);
+    expect(check.offenders).toEqual([]);
+    expect(executedIndices(check)).toEqual(VALID);
   });
 
   it('when all seven call undecodable bytes valid, then the node verifies itself and names all seven', () => {

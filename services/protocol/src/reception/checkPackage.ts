@@ -16,6 +16,8 @@ export const PackageDropCode = {
   unknownEpoch: 'UNKNOWN_EPOCH',
   rosterTooSmall: 'ROSTER_TOO_SMALL',
   unknownLeader: 'UNKNOWN_LEADER',
+  /** RN_k was excluded since this epoch began: nothing it signs is trusted any more. */
+  excludedLeader: 'EXCLUDED_LEADER',
   badLeaderSignature: 'BAD_LEADER_SIGNATURE',
   /** The same package bytes again (a retry, or someone replaying what they saw): already handled. */
   duplicate: 'DUPLICATE',
@@ -59,6 +61,8 @@ export interface PackageCheckContext {
   rosterOf(epoch: bigint): RosterEpoch | undefined;
   committeeSize: number;
   verifier: SignatureVerifier;
+  /** Members excluded after this epoch was published (by key): their verdicts count for nothing. */
+  isExcluded(pubkey: Uint8Array): boolean;
   /** Whether a package with this batch hash was already accepted, and if so with these very bytes. */
   seen(batchHash: Hash): { packageHash: Hash } | undefined;
 }
@@ -83,6 +87,7 @@ export function checkPackage(p: DecodedPackage, ctx: PackageCheckContext): Packa
   const leader = batch.leader;
   const leaderMember = roster.members[leader];
   if (leaderMember === undefined) return dropped(PackageDropCode.unknownLeader, `leader ${leader} is not in epoch ${batch.epoch}`);
+  if (ctx.isExcluded(leaderMember.pubkey)) return dropped(PackageDropCode.excludedLeader, `member ${leader} of epoch ${batch.epoch} has been excluded`);
   if (!verifyPackageSignature(p, leaderMember.pubkey, ctx.verifier)) {
     return dropped(PackageDropCode.badLeaderSignature, `package is not signed by member ${leader}`);
   }
@@ -115,7 +120,8 @@ export function checkPackage(p: DecodedPackage, ctx: PackageCheckContext): Packa
     if (!verifyCoSignature(c, member.pubkey, ctx.verifier)) blame(leader, Misconduct.forgedCoSignature);
     else if (!bytesEqual(c.batchHash, batch.hash)) blame(c.signer, Misconduct.signedOtherBatch);
     else if (!hasShape(c.verdicts, count)) blame(c.signer, Misconduct.falseVerdict);
-    else verdictsOf.set(c.signer, c.verdicts);
+    else if (!ctx.isExcluded(member.pubkey)) verdictsOf.set(c.signer, c.verdicts);
+    // An excluded member's verdict is simply missing: the node verifies the batch itself.
   }
   const absent: number[] = [];
   const claimedAbsent = new Set(p.absent);
@@ -127,7 +133,7 @@ export function checkPackage(p: DecodedPackage, ctx: PackageCheckContext): Packa
   }
 
   const everyone = [leader, ...committee];
-  const unanimous = offenders.size === 0 && absent.length === 0 && committee.every((m) => verdictsOf.has(m) && bytesEqual(verdictsOf.get(m) as Verdicts, p.leaderVerdicts));
+  const unanimous = offenders.size === 0 && absent.length === 0 && verdictsOf.has(leader) && committee.every((m) => verdictsOf.has(m) && bytesEqual(verdictsOf.get(m) as Verdicts, p.leaderVerdicts));
   if (unanimous) {
     const trusted = decodeValid(batch.transactions, p.leaderVerdicts);
     if (trusted !== null) {
