@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_ESM := NODE_OPTIONS=--experimental-vm-modules
 
-.PHONY: help install build generate lint typecheck test unit bench devnet e2e tools clean
+.PHONY: help install build generate check-generated lint typecheck test unit bench devnet e2e tools clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,10 +29,14 @@ install: node_modules/.install-stamp $(NATIVE) ## Install dependencies and build
 build: install ## Compile TypeScript to dist/
 	npx tsc -p tsconfig.build.json
 
-generate: install ## Regenerate generated sources (CRDs, protobuf) — none yet
-	@echo "nothing to generate yet: CRDs (operator) and protobuf (reception) arrive with their issues"
+# protobuf: proto/ -> services/rpc/src/gen (ts-proto driven by buf, both from npm; offline).
+generate: install ## Regenerate generated sources from their schemas (protobuf; CRDs arrive with the operator)
+	bash scripts/proto-generate.sh
 
-lint: install ## ESLint and the dependency-direction check
+check-generated: install ## Fail when committed generated code differs from a fresh regeneration
+	bash scripts/proto-check.sh
+
+lint: install check-generated ## ESLint, the dependency-direction check and the generated-code drift check
 	npx eslint .
 	npx depcruise --config .dependency-cruiser.cjs services operator bench
 
