@@ -9,3 +9,5 @@ export * from './gen/clusterchain/v1/logic.js';
 export * from './status.js';
 export * from './channel.js';
 export * from './server.js';
+export * from './opsHttp.js';
+export * from './unary.js';

@@ -5,7 +5,7 @@
  *
  * Ids are NEVER reused or renumbered: a database written by an older build must read the same
  * under a newer one. To retire a bucket, comment its line out and keep the comment; to add one,
- * take the next free id (6) — ids are one byte, 0..255.
+ * take the next free id (7) — ids are one byte, 0..255.
  */
 export enum Bucket {
   /** Database-wide facts, one key each: schema version, chain space id, last committed height. */
@@ -20,7 +20,12 @@ export enum Bucket {
   operationLog = 4,
   /** Block hash by height, the height as a big-endian u64 so that iteration is in height order. */
   blockHashByHeight = 5,
-  // next free id: 6
+  /**
+   * Where a committed transaction is, by transaction id (32 B): height u64 BE ‖ index u32 BE ‖
+   * status u8 ‖ fee varint. A secondary index the logic node keeps for status queries.
+   */
+  txLocation = 6,
+  // next free id: 7
 }
 
 /** The largest id a bucket can have: the prefix is one byte. */

@@ -24,7 +24,8 @@ export class LogicLedger {
   private constructor(
     readonly engine: LedgerEngine,
     readonly store: LedgerStore,
-    private readonly db: DatabaseController,
+    /** The node's database: other indexes of the logic node (transaction locations) live beside the ledger's buckets. */
+    readonly db: DatabaseController,
   ) {}
 
   static async open(options: LogicLedgerOptions, genesis: Genesis): Promise<LogicLedger> {

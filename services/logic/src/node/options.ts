@@ -1,0 +1,32 @@
+/** Defaults of a logic node; each says why. Every one is a flag of the `logic-node` command. */
+export interface LogicNodeOptions {
+  /** Where the RocksDB database and the roster file live. */
+  dataDir: string;
+  /** Names the chain space in status answers. */
+  chainId: string;
+  /** One block per slot (WP 3: 3 s; the devnet uses 1 s). */
+  slotMs: number;
+  /** Upper bound of one block: bounds a slot's execution time and the body's size. */
+  maxBlockTransactions: number;
+  /** Transactions waiting for a block; past it, submitters get OVERLOADED and back off. */
+  pendingCapacity: number;
+  /** Blocks a transaction may wait for an earlier nonce of its sender before it is dropped. */
+  maxNonceWaitBlocks: number;
+  /** Members of a reception committee (WP 2.1: 7). */
+  committeeSize: number;
+  /** How long a challenged committee member has to answer before it is excluded. */
+  challengeTimeoutMs: number;
+  /** Rejections remembered for status queries (bounded: a flood of bad transactions must not grow memory). */
+  rejectionMemory: number;
+}
+
+export const DEFAULT_LOGIC_NODE_OPTIONS: Omit<LogicNodeOptions, 'dataDir'> = {
+  chainId: 'clusterchain-devnet',
+  slotMs: 3000,
+  maxBlockTransactions: 100_000,
+  pendingCapacity: 400_000,
+  maxNonceWaitBlocks: 10,
+  committeeSize: 7,
+  challengeTimeoutMs: 2000,
+  rejectionMemory: 100_000,
+};

@@ -1,0 +1,103 @@
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { bytesToKey, fromHex, toHex } from '../../../protocol/src/bytes.js';
+import { decodeRoster, signRoster, type RosterEpoch, type RosterMember, type SignedRoster } from '../../../protocol/src/reception/roster.js';
+import type { ExcludedMember } from '../../../protocol/src/reception/exclusion.js';
+import { NodeError, NodeErrorCode } from './errors.js';
+
+/** Epochs kept for packages formed just before a change: at 300 ms batches, a few suffice. */
+const KEPT_EPOCHS = 4;
+
+/**
+ * The cluster's roster epochs as the LN leader keeps them (DESIGN §4): the current one, a few
+ * before it for packages still in flight, and every key ever excluded. It publishes a new epoch
+ * (signed with the leader's key) on each change and persists the state so a restart keeps both
+ * the epoch counter and the exclusions: a restarted leader must never re-admit a liar or reuse
+ * an epoch number with different members.
+ */
+export class RosterBook {
+  private readonly epochs: SignedRoster[] = [];
+  private readonly excluded = new Set<string>();
+  private readonly listeners = new Set<(r: SignedRoster) => void>();
+
+  private constructor(
+    private readonly file: string,
+    private readonly leaderKey: Uint8Array,
+  ) {}
+
+  /** Opens the persisted book, or starts one at epoch 1 with `initial` members. */
+  static async open(file: string, leaderKey: Uint8Array, initial: readonly RosterMember[]): Promise<RosterBook> {
+    const book = new RosterBook(file, leaderKey);
+    let saved: { roster: string; excluded: string[] } | null = null;
+    try {
+      saved = JSON.parse(await readFile(file, 'utf8')) as { roster: string; excluded: string[] };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new NodeError(NodeErrorCode.invalidConfig, `roster file ${file} is unreadable`, { cause: err, fatal: true });
+      }
+    }
+    if (saved === null) {
+      book.epochs.push(signRoster({ epoch: 1n, members: initial }, leaderKey));
+      await book.save();
+    } else {
+      for (const k of saved.excluded) book.excluded.add(bytesToKey(fromHex(k)));
+      book.epochs.push(signRoster(decodeRoster(fromHex(saved.roster)), leaderKey));
+    }
+    return book;
+  }
+
+  get current(): SignedRoster {
+    return this.epochs[this.epochs.length - 1] as SignedRoster;
+  }
+
+  rosterOf(epoch: bigint): RosterEpoch | undefined {
+    return this.epochs.find((e) => e.roster.epoch === epoch)?.roster;
+  }
+
+  isExcluded(pubkey: Uint8Array): boolean {
+    return this.excluded.has(bytesToKey(pubkey));
+  }
+
+  /** Removes members (by key, whatever epoch named them) and publishes the next epoch. */
+  async exclude(members: readonly ExcludedMember[]): Promise<SignedRoster> {
+    for (const m of members) this.excluded.add(bytesToKey(m.pubkey));
+    const remaining = this.current.roster.members.filter((m) => !this.isExcluded(m.pubkey));
+    return this.publish(remaining);
+  }
+
+  /** Admits members (a scale-out or a relay handoff): the next epoch lists them after the current ones. */
+  async admit(members: readonly RosterMember[]): Promise<SignedRoster> {
+    const known = new Set(this.current.roster.members.map((m) => bytesToKey(m.pubkey)));
+    const fresh = members.filter((m) => !known.has(bytesToKey(m.pubkey)) && !this.isExcluded(m.pubkey));
+    return this.publish([...this.current.roster.members, ...fresh]);
+  }
+
+  /** Calls `listener` with every epoch published from now on. */
+  watch(listener: (r: SignedRoster) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async publish(members: readonly RosterMember[]): Promise<SignedRoster> {
+    const next = signRoster({ epoch: this.current.roster.epoch + 1n, members }, this.leaderKey);
+    this.epochs.push(next);
+    if (this.epochs.length > KEPT_EPOCHS) this.epochs.shift();
+    await this.save();
+    for (const l of this.listeners) l(next);
+    return next;
+  }
+
+  /** Written to a temporary file and renamed over the old one: a crash leaves the old or the new, never half. */
+  private async save(): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    const body = JSON.stringify({ roster: toHex(this.current.encoded), excluded: [...this.excluded].map((k) => toHex(Buffer.from(k, 'latin1'))) });
+    const f = await open(`${this.file}.tmp`, 'w');
+    try {
+      await f.writeFile(body);
+      await f.sync();
+    } finally {
+      await f.close();
+    }
+    await rename(`${this.file}.tmp`, this.file);
+  }
+}

@@ -1,0 +1,126 @@
+import { status } from '@grpc/grpc-js';
+import { addressOf } from '../../protocol/src/address.js';
+import { publicKeyOf } from '../../protocol/src/keys.js';
+import { decodeTransaction } from '../../protocol/src/codec/transaction.js';
+import { decodeExclusion, Misconduct, ROSTER_REGISTRY_ADDRESS } from '../../protocol/src/reception/exclusion.js';
+import { signCoSignature } from '../../protocol/src/reception/coSignature.js';
+import { buildPackage } from '../../protocol/test/support/receptionFixture.js';
+import { TX_STATUS_NAMES } from '../../protocol/src/types.js';
+import { codeOf, unary, TransactionStatus_State } from '../../rpc/src/index.js';
+import { FUNDS, senderKeyOf, signedTransfer, startNodeHarness, type NodeHarness } from './nodeFixture.js';
+
+const RECIPIENT = new Uint8Array(20).fill(0xab);
+const FEE = 1000n;
+
+function flip(v: Uint8Array, i: number): Uint8Array {
+  const out = v.slice();
+  out[i >> 3] = (out[i >> 3] as number) ^ (1 << (i & 7));
+  return out;
+}
+
+describe('a logic node over gRPC', () => {
+  let h: NodeHarness;
+  beforeEach(async () => {
+    h = await startNodeHarness(40);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('when a transaction is sent directly, then it is pending, then committed with its outcome, and balances move', async () => {
+    const tx = signedTransfer(senderKeyOf(0), RECIPIENT, 500n, 0n);
+    const { id } = await unary(h.client, 'submitTx', { transaction: Buffer.from(tx) });
+    expect((await unary(h.client, 'getTransaction', { id })).state).toBe(TransactionStatus_State.STATE_PENDING);
+    await h.running.node.produceBlock();
+    const s = await unary(h.client, 'getTransaction', { id });
+    expect(s).toMatchObject({ state: TransactionStatus_State.STATE_COMMITTED, height: 1n, index: 0, outcome: 'SUCCESS', fee: FEE.toString() });
+    const from = await unary(h.client, 'getAccount', { address: Buffer.from(addressOf(publicKeyOf(senderKeyOf(0)))) });
+    expect(from).toMatchObject({ nonce: 1n, balance: (FUNDS - 500n - FEE).toString(), exists: true });
+    expect((await unary(h.client, 'getAccount', { address: Buffer.from(RECIPIENT) })).balance).toBe('500');
+    const block = await unary(h.client, 'getBlock', { which: { $case: 'latest', latest: true } });
+    expect(block.height).toBe(1n);
+    expect(block.transactionIds.map((b) => b.toString('hex'))).toEqual([id.toString('hex')]);
+  });
+
+  it('when a direct transaction has a bad signature or garbage bytes, then it is refused with a code and the node keeps serving', async () => {
+    const tx = signedTransfer(senderKeyOf(1), RECIPIENT, 1n, 0n);
+    tx[tx.length - 1] = (tx[tx.length - 1] as number) ^ 1;
+    await expect(unary(h.client, 'submitTx', { transaction: Buffer.from(tx) })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    const err = await unary(h.client, 'submitTx', { transaction: Buffer.from([1, 2, 3]) }).catch((e: unknown) => e);
+    expect(codeOf(err)).toBe('MALFORMED');
+    await expect(unary(h.client, 'getAccount', { address: Buffer.alloc(3) })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(unary(h.client, 'getBlock', { which: { $case: 'height', height: 99n } })).rejects.toMatchObject({ code: status.NOT_FOUND });
+    expect((await unary(h.client, 'getStatus', {})).height).toBe(0n);
+  });
+
+  it('when nonce n+1 arrives before n, then both commit in order in one block', async () => {
+    const sk = senderKeyOf(2);
+    const second = await unary(h.client, 'submitTx', { transaction: Buffer.from(signedTransfer(sk, RECIPIENT, 1n, 1n)) });
+    const first = await unary(h.client, 'submitTx', { transaction: Buffer.from(signedTransfer(sk, RECIPIENT, 1n, 0n)) });
+    await h.running.node.produceBlock();
+    expect(await unary(h.client, 'getTransaction', { id: first.id })).toMatchObject({ outcome: 'SUCCESS', index: 0 });
+    expect(await unary(h.client, 'getTransaction', { id: second.id })).toMatchObject({ outcome: 'SUCCESS', index: 1 });
+  });
+
+  it('when an honest package arrives, then its valid transactions commit and their fees go to the seven committee members', async () => {
+    const txs = [...Array(12).keys()].map((i) => signedTransfer(senderKeyOf(i), RECIPIENT, 10n, 0n));
+    const built = buildPackage(h.cluster, 3, txs);
+    const res = await unary(h.client, 'submitPackage', { package: Buffer.from(built.encoded) });
+    expect(res).toEqual({ accepted: 12, excluded: [] });
+    await h.running.node.produceBlock();
+    const block = await unary(h.client, 'getBlock', { which: { $case: 'latest', latest: true } });
+    expect(block.transactionCount).toBe(12);
+    const committee = [3, ...built.committee].map((m) => Buffer.from(addressOf(h.cluster.roster.members[m]!.pubkey)).toString('hex')).sort();
+    expect(block.coinbase.map((c) => c.account.toString('hex')).sort()).toEqual(committee);
+    const total = block.coinbase.reduce((s, c) => s + BigInt(c.reward), 0n);
+    expect(total).toBe(12n * FEE);
+    const again = await unary(h.client, 'submitPackage', { package: Buffer.from(built.encoded) }).catch((e: unknown) => e);
+    expect(codeOf(again)).toBe('PACKAGE_DROPPED');
+  });
+
+  it('when a committee member flips a verdict, then only valid transactions commit, the liar leaves the roster, and a transaction records it', async () => {
+    const txs = [...Array(8).keys()].map((i) => signedTransfer(senderKeyOf(10 + i), RECIPIENT, 10n, 0n));
+    const forged = signedTransfer(senderKeyOf(30), RECIPIENT, 10n, 0n);
+    forged[forged.length - 2] = (forged[forged.length - 2] as number) ^ 0x40;
+    txs.push(forged);
+    const honest = buildPackage(h.cluster, 1, txs);
+    const liar = honest.committee[2] as number;
+    const built = buildPackage(h.cluster, 1, txs, {
+      coSignature: (m, c) => (m === liar ? signCoSignature(m, c.batchHash, flip(c.verdicts, 8), h.cluster.keys[m]!) : c),
+    });
+    const res = await unary(h.client, 'submitPackage', { package: Buffer.from(built.encoded) });
+    expect(res).toEqual({ accepted: 8, excluded: [liar] });
+    const roster = await unary(h.client, 'getRoster', {});
+    expect(roster.epoch).toBe(2n);
+    expect(roster.members.map((m) => m.pubkey.toString('hex'))).not.toContain(Buffer.from(h.cluster.roster.members[liar]!.pubkey).toString('hex'));
+    await h.running.node.produceBlock();
+    const block = await unary(h.client, 'getBlock', { which: { $case: 'latest', latest: true } });
+    expect(block.transactionCount).toBe(9); // 8 transfers and the exclusion record
+    const forgedId = decodeTransaction(forged).id;
+    expect((await unary(h.client, 'getTransaction', { id: Buffer.from(forgedId) })).state).toBe(TransactionStatus_State.STATE_REJECTED);
+    const body = await h.running.node.block(1n);
+    const stored = (await Promise.all(body!.transactionIds.map((id) => h.running.node.transaction(id)))).filter((t) => t.state === 'committed');
+    expect(stored).toHaveLength(9);
+    const records = await exclusionsIn(h, 1n);
+    expect(records).toEqual([{ index: liar, misconduct: Misconduct.falseVerdict, outcome: 'SUCCESS' }]);
+  });
+
+  it('when the node restarts, then committed transactions, balances and the exclusions are still there', async () => {
+    const { id } = await unary(h.client, 'submitTx', { transaction: Buffer.from(signedTransfer(senderKeyOf(5), RECIPIENT, 7n, 0n)) });
+    await h.running.node.produceBlock();
+    await h.restart();
+    expect(await unary(h.client, 'getTransaction', { id })).toMatchObject({ state: TransactionStatus_State.STATE_COMMITTED, outcome: 'SUCCESS' });
+    expect((await unary(h.client, 'getAccount', { address: Buffer.from(RECIPIENT) })).balance).toBe('7');
+    expect((await unary(h.client, 'getStatus', {})).height).toBe(1n);
+  });
+});
+
+async function exclusionsIn(h: NodeHarness, height: bigint): Promise<{ index: number; misconduct: number; outcome: string }[]> {
+  const block = await h.running.node.block(height);
+  const out: { index: number; misconduct: number; outcome: string }[] = [];
+  block!.transactions.forEach((tx, i) => {
+    if (tx.to === null || !Buffer.from(tx.to).equals(Buffer.from(ROSTER_REGISTRY_ADDRESS))) return;
+    for (const m of decodeExclusion(tx.data).excluded) out.push({ index: m.index, misconduct: m.misconduct, outcome: TX_STATUS_NAMES[block!.summaries[i]!.status] });
+  });
+  return out;
+}
