@@ -52,8 +52,8 @@ test: build lint typecheck ## Install, build, lint, type-check and run every tes
 bench: build ## Run the benchmarks; writes bench/results/*.json
 	node --expose-gc dist/bench/src/run.js $(BENCH_ARGS)
 
-devnet: build ## Run a whole chain locally (arrives with issue 3)
-	@echo "make devnet is coming: the reception layer and devnet are the next issue"; exit 1
+devnet: build ## Run a one-cluster chain locally: 1 logic node, 8 reception nodes (DEVNET_ARGS="--reset --reception-nodes 8 --slot-ms 1000")
+	node dist/services/devnet/src/bin/devnet.js $(DEVNET_ARGS)
 
 e2e: build ## End-to-end tests (arrive with the devnet and the operator)
 	@echo "no end-to-end suite yet: it arrives with the devnet and the operator"
