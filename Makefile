@@ -28,6 +28,7 @@ install: node_modules/.install-stamp $(NATIVE) ## Install dependencies and build
 
 build: install ## Compile TypeScript to dist/
 	npx tsc -p tsconfig.build.json
+	@chmod +x dist/services/client/src/bin/clusterchain.js # tsc drops the bit; npx runs the file itself
 
 # protobuf: proto/ -> services/rpc/src/gen (ts-proto driven by buf, both from npm; offline).
 generate: install ## Regenerate generated sources from their schemas (protobuf; CRDs arrive with the operator)

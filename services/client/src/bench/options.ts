@@ -1,0 +1,39 @@
+/** Defaults of `clusterchain bench`; each says why. Every one is a flag. */
+export interface BenchOptions {
+  /** Fresh accounts made in memory and funded from the keys directory's funded keys. */
+  accounts: number;
+  /** Target submission rate, tx/s; undefined: as fast as the nodes take them. */
+  rate?: number | undefined;
+  /** How long to submit; the run ends at whichever of duration and count comes first. */
+  durationS?: number | undefined;
+  /** How many transfers to submit. */
+  count?: number | undefined;
+  /** Check afterwards every transaction and every balance against the client's own model. */
+  verify: boolean;
+  /** Seconds each core verifies signatures for the verify-capacity baseline. */
+  verifySeconds: number;
+  /** Send everything to the logic node's SubmitTx even when the roster could route to RNs. */
+  direct: boolean;
+  /** Transactions per SubmitTxStream call. */
+  chunkSize: number;
+  /** Streams in flight per reception node. */
+  streamsPerRn: number;
+}
+
+export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
+  // The issue's figure: enough distinct senders that per-sender nonce ordering never serializes a block.
+  accounts: 2000,
+  verify: false,
+  // ~1–2 s per core gives a rate stable to a few percent without delaying the run much.
+  verifySeconds: 1.5,
+  direct: false,
+  chunkSize: 500,
+  streamsPerRn: 4,
+};
+
+/** Used when neither --count nor --duration is given. */
+export const DEFAULT_DURATION_S = 10;
+/** Transfer amounts are drawn from [1, MAX_TRANSFER_AMOUNT]: small, so funding stays small. */
+export const MAX_TRANSFER_AMOUNT = 100n;
+/** Each fresh account's funding when the run's size is open-ended (no --count, no --rate). */
+export const OPEN_ENDED_FUNDING = 10n ** 15n;
