@@ -92,8 +92,8 @@ describe('ledger crash safety (real RocksDB, real SIGKILL)', () => {
       }
       expect(toHex(replay.head.hash)).toBe(toHex(head.hash));
       for (const s of replay.state.subtrees) {
-        for (const [key, a] of s.accounts) {
-          const mine = ledger.engine.state.get(key);
+        for (const a of s.accounts()) {
+          const mine = ledger.engine.state.get(a.key);
           expect({ nonce: mine?.nonce, balance: mine?.balance }).toEqual({ nonce: a.nonce, balance: a.balance });
         }
       }

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { ROSTER_REGISTRY_ADDRESS } from '../../protocol/src/reception/exclusion.js';
+import { DEFAULT_CHAIN_PARAMS } from '../src/ledger/chainParams.js';
 import { toHex } from '../../protocol/src/bytes.js';
 import { naiveStateRoot } from '../../protocol/src/state/worldState.js';
 import { TxStatus } from '../../protocol/src/types.js';
@@ -22,7 +24,7 @@ function chainWith(balances: bigint[]) {
   const balance = (i: number) => engine.state.get(senderKey(keys[i] as Uint8Array))?.balance ?? 0n;
   const totalSupply = () => {
     let t = 0n;
-    for (const s of engine.state.subtrees) for (const a of s.accounts.values()) t += a.balance;
+    for (const s of engine.state.subtrees) for (const a of s.accounts()) t += a.balance;
     return t;
   };
   return { engine, keys, balance, totalSupply };
@@ -77,6 +79,20 @@ describe('LedgerEngine', () => {
     expect(balance(0)).toBe(10_000n);
   });
 
+  it('when data is sent with no value to the roster registry, then it is a record: fee paid, nonce taken; data elsewhere or with value stays UNSUPPORTED', () => {
+    const { engine, keys, balance } = chainWith([10_000n]);
+    const record = transfer(keys[0] as Uint8Array, ROSTER_REGISTRY_ADDRESS, 0n, 0n);
+    record.tx.data = new Uint8Array([9, 9]);
+    const call = transfer(keys[0] as Uint8Array, new Uint8Array(20).fill(3), 0n, 1n);
+    call.tx.data = new Uint8Array([9]);
+    const paying = transfer(keys[0] as Uint8Array, ROSTER_REGISTRY_ADDRESS, 5n, 1n);
+    paying.tx.data = new Uint8Array([9]);
+    const block = engine.executeBlock([record, call, paying], ctx);
+    expect(block.summaries.map((x) => x.status)).toEqual([TxStatus.success, TxStatus.unsupported, TxStatus.unsupported]);
+    expect(balance(0)).toBe(10_000n - DEFAULT_CHAIN_PARAMS.transferFee);
+    expect(engine.state.get(senderKey(keys[0] as Uint8Array))?.nonce).toBe(1n);
+  });
+
   it('when a block is built, then its header commits to its body, ids, summaries and state, and decodes back', () => {
     const { engine, keys } = chainWith([1_000_000n, 5n]);
     const t = [transfer(keys[0] as Uint8Array, addressOfPubkey(keys[1] as Uint8Array), 7n, 0n), transfer(keys[1] as Uint8Array, addressOfPubkey(keys[0] as Uint8Array), 1n, 0n)];
@@ -89,7 +105,7 @@ describe('LedgerEngine', () => {
     const body = decodeBody(block.bodyBytes);
     expect(toHex(header.transactionRoot)).toBe(toHex(transactionRoot(body.ids)));
     expect(toHex(header.txSummaryRoot)).toBe(toHex(summaryRoot(body.summaries)));
-    expect(toHex(header.stateRoot)).toBe(toHex(naiveStateRoot(engine.state.subtrees.flatMap((s) => [...s.accounts.values()]))));
+    expect(toHex(header.stateRoot)).toBe(toHex(naiveStateRoot(engine.state.subtrees.flatMap((s) => [...s.accounts()]))));
     expect(header.coinbase).toEqual([{ account: addressOfPubkey(producer), reward: FEE }]);
   });
 
@@ -165,7 +181,7 @@ describe('LedgerEngine', () => {
           }
           expect(engine.state.get(senderKey(producer))?.balance ?? 0n).toBe(rewards);
           expect(totalSupply()).toBe(supply);
-          expect(toHex(engine.head.header.stateRoot)).toBe(toHex(naiveStateRoot(engine.state.subtrees.flatMap((s) => [...s.accounts.values()]))));
+          expect(toHex(engine.head.header.stateRoot)).toBe(toHex(naiveStateRoot(engine.state.subtrees.flatMap((s) => [...s.accounts()]))));
         },
       ),
       { numRuns: 60 },

@@ -1,13 +1,13 @@
-import { PUBLIC_KEY_LENGTH, ADDRESS_LENGTH } from '../../../protocol/src/params.js';
-import { bstIndexOfKey } from '../../../protocol/src/state/worldState.js';
+import { ADDRESS_LENGTH } from '../../../protocol/src/params.js';
+import { bstIndexAt } from '../../../protocol/src/state/worldState.js';
 import type { TxSummary } from '../../../protocol/src/types.js';
 import type { BstDirectory } from './bstDirectory.js';
-import type { TxMaster } from './txMaster.js';
+import { SENDER_OFFSET, type TxMaster } from './txMaster.js';
 import type { TrustedTransaction } from './trustedTransaction.js';
 
 /** Latin1 key of the sender: the last 20 bytes of the public key (WP 6.3). */
 export function senderKey(pubkey: Uint8Array): string {
-  return Buffer.from(pubkey.buffer, pubkey.byteOffset + PUBLIC_KEY_LENGTH - ADDRESS_LENGTH, ADDRESS_LENGTH).toString('latin1');
+  return Buffer.from(pubkey.buffer, pubkey.byteOffset + SENDER_OFFSET, ADDRESS_LENGTH).toString('latin1');
 }
 
 export function addressKey(address: Uint8Array): string {
@@ -22,16 +22,7 @@ export class Dispatcher {
   ) {}
 
   dispatch(t: TrustedTransaction, txIndex: number): TxSummary {
-    const { tx } = t;
-    const sender = senderKey(tx.pubkey);
-    const master = this.masters[this.directory.masterOf(bstIndexOfKey(sender))] as TxMaster;
-    return master.drive({
-      txIndex,
-      sender,
-      recipient: tx.to === null ? null : addressKey(tx.to),
-      nonce: tx.nonce,
-      amount: tx.amount,
-      unsupported: tx.to === null || tx.code.length > 0 || tx.data.length > 0,
-    });
+    const master = this.masters[this.directory.masterOf(bstIndexAt(t.tx.pubkey, SENDER_OFFSET))] as TxMaster;
+    return master.drive(txIndex, t.tx);
   }
 }

@@ -1,12 +1,11 @@
-import { WorldState } from '../../../protocol/src/state/worldState.js';
-import type { AccountLeaf } from '../../../protocol/src/state/accountLeaf.js';
+import { WorldState, type AccountRows } from '../../../protocol/src/state/worldState.js';
 import type { BlockHeader, Hash, TxSummary } from '../../../protocol/src/types.js';
 import { BST_COUNT } from '../../../protocol/src/params.js';
 import { keyToBytes } from '../../../protocol/src/bytes.js';
 import { buildBlock, type BuiltBlock } from '../block/blockBuilder.js';
 import { BstDirectory } from './bstDirectory.js';
 import { DEFAULT_CHAIN_PARAMS, type ChainParams } from './chainParams.js';
-import { Dispatcher, addressKey } from './dispatcher.js';
+import { Dispatcher } from './dispatcher.js';
 import { LedgerError, LedgerErrorCode } from './errors.js';
 import { splitFee } from './fees.js';
 import { validateGenesis, type Genesis } from './genesis.js';
@@ -41,8 +40,11 @@ export interface ExecutedBlock extends BuiltBlock {
   summaries: TxSummary[];
   /** The block's operation log (W, D, R), encoded. */
   operationLog: Uint8Array;
-  /** Accounts whose state this block changed, to be persisted with it. */
-  changed: AccountLeaf[];
+  /**
+   * Accounts whose state this block changed, to be persisted with it: rows of the engine's
+   * table, read live (LedgerStore.commit encodes them at once, before the next block runs).
+   */
+  changed: AccountRows;
 }
 
 export interface Head {
@@ -83,15 +85,14 @@ export class LedgerEngine {
   /** Builds the genesis block and an engine standing on it. */
   static fromGenesis(genesis: Genesis, options: LedgerOptions = DEFAULT_LEDGER_OPTIONS): { engine: LedgerEngine; block: ExecutedBlock } {
     validateGenesis(genesis);
-    const state = new WorldState();
+    const state = new WorldState(genesis.allocations.length);
     for (const a of genesis.allocations) {
-      const key = addressKey(a.address);
-      const bst = state.subtreeOf(key);
-      const account = bst.getOrCreate(key);
-      account.balance = a.balance;
-      bst.markDirty(account);
+      const bst = state.subtreeAt(a.address, 0);
+      const row = bst.getOrCreate(a.address, 0);
+      state.table.setBalance(row, a.balance);
+      bst.markDirty(row);
     }
-    const changed = [...state.dirtyAccounts()];
+    const changed = state.dirtyAccounts();
     const built = buildBlock({
       parentHash: new Uint8Array(32),
       height: 0n,
@@ -121,15 +122,17 @@ export class LedgerEngine {
     for (const w of this.workers) w.beginBlock();
     const summaries: TxSummary[] = new Array(txs.length);
     const rewards = new Map<string, bigint>();
-    let defaultFees = 0n;
+    // Every charged fee is the chain's transfer fee: count them rather than add a bigint per transaction.
+    let defaultCharged = 0;
     for (let i = 0; i < txs.length; i++) {
       const t = txs[i] as TrustedTransaction;
       const s = this.dispatcher.dispatch(t, i);
       summaries[i] = s;
       if (s.fee === 0n) continue;
       if (t.feeRecipients !== undefined && t.feeRecipients.length > 0) splitFee(s.fee, t.feeRecipients, rewards);
-      else defaultFees += s.fee;
+      else defaultCharged++;
     }
+    const defaultFees = BigInt(defaultCharged) * this.options.params.transferFee;
     if (defaultFees > 0n) {
       if (ctx.feeRecipients.length === 0) {
         throw new LedgerError(LedgerErrorCode.invalidConfig, 'fees were charged but the block names no fee recipient');
@@ -139,10 +142,11 @@ export class LedgerEngine {
     // Coinbase in address order: every node lists the same rewards the same way.
     const coinbase = [...rewards].filter(([, r]) => r > 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [account, reward] of coinbase) {
-      (this.workers[this.directory.workerOf(this.state.subtreeOf(account).index)] as TxWorker).reward(account, reward);
+      const address = keyToBytes(account);
+      (this.workers[this.directory.workerOf(this.state.subtreeAt(address, 0).index)] as TxWorker).reward(address, 0, reward);
     }
     const stateRoot = this.state.root();
-    const changed = [...this.state.dirtyAccounts()];
+    const changed = this.state.dirtyAccounts();
     this.state.clearDirty();
     const height = this.head_.height + 1n;
     const built = buildBlock({

@@ -1,5 +1,5 @@
 import { ByteReader } from '../../../protocol/src/codec/reader.js';
-import { ByteWriter } from '../../../protocol/src/codec/writer.js';
+import { writeVarintInto } from '../../../protocol/src/codec/varint.js';
 import { ProtocolError, ProtocolErrorCode } from '../../../protocol/src/errors.js';
 import { ADDRESS_LENGTH } from '../../../protocol/src/params.js';
 import { TX_STATUS_NAMES, type TxStatus } from '../../../protocol/src/types.js';
@@ -24,46 +24,88 @@ export type Operation =
   | { kind: 2; txIndex: number; account: string; seq: number; amount: bigint }
   | { kind: 3; account: string; seq: number; amount: bigint };
 
+/** Room for the longest record: kind, tx index varint, account, seq varint, two u128 varints, status. */
+const MAX_RECORD_BYTES = 1 + 5 + ADDRESS_LENGTH + 5 + 19 + 19 + 1;
+
+/**
+ * Writes records straight into its buffer; accounts are read from the bytes they already live
+ * in (a transaction's buffer, the account table), so logging makes no key string.
+ */
 export class OperationLogWriter {
-  private readonly w = new ByteWriter(1 << 16);
+  private buf = new Uint8Array(1 << 16);
+  private pos = 0;
   private count_ = 0;
 
   constructor() {
-    this.w.u8(OPLOG_VERSION);
+    this.buf[this.pos++] = OPLOG_VERSION;
   }
 
   get count(): number {
     return this.count_;
   }
 
-  withdraw(txIndex: number, account: string, seq: number, amount: bigint, fee: bigint, status: TxStatus): void {
-    this.w.u8(OperationKind.withdraw).varint(txIndex);
-    this.key(account);
-    this.w.varint(seq).varint(amount).varint(fee).u8(status);
-    this.count_++;
+  /** W for the account whose address is at `address[offset..offset+20)`. */
+  withdraw(txIndex: number, address: Uint8Array, offset: number, seq: number, amount: bigint, fee: bigint, status: TxStatus): void {
+    let o = this.begin(OperationKind.withdraw);
+    o = writeSmallVarint(this.buf, o, txIndex);
+    o = this.account(o, address, offset);
+    o = writeSmallVarint(this.buf, o, seq);
+    o = writeVarintInto(this.buf, o, amount);
+    o = writeVarintInto(this.buf, o, fee);
+    this.buf[o++] = status;
+    this.end(o);
   }
 
-  deposit(txIndex: number, account: string, seq: number, amount: bigint): void {
-    this.w.u8(OperationKind.deposit).varint(txIndex);
-    this.key(account);
-    this.w.varint(seq).varint(amount);
-    this.count_++;
+  deposit(txIndex: number, address: Uint8Array, offset: number, seq: number, amount: bigint): void {
+    let o = this.begin(OperationKind.deposit);
+    o = writeSmallVarint(this.buf, o, txIndex);
+    o = this.account(o, address, offset);
+    o = writeSmallVarint(this.buf, o, seq);
+    this.end(writeVarintInto(this.buf, o, amount));
   }
 
-  reward(account: string, seq: number, amount: bigint): void {
-    this.w.u8(OperationKind.reward);
-    this.key(account);
-    this.w.varint(seq).varint(amount);
-    this.count_++;
-  }
-
-  private key(account: string): void {
-    for (let i = 0; i < ADDRESS_LENGTH; i++) this.w.u8(account.charCodeAt(i));
+  reward(address: Uint8Array, offset: number, seq: number, amount: bigint): void {
+    let o = this.begin(OperationKind.reward);
+    o = this.account(o, address, offset);
+    o = writeSmallVarint(this.buf, o, seq);
+    this.end(writeVarintInto(this.buf, o, amount));
   }
 
   finish(): Uint8Array {
-    return this.w.finish();
+    return this.buf.slice(0, this.pos);
   }
+
+  private begin(kind: OperationKind): number {
+    if (this.pos + MAX_RECORD_BYTES > this.buf.length) {
+      const grown = new Uint8Array(this.buf.length * 2);
+      grown.set(this.buf.subarray(0, this.pos));
+      this.buf = grown;
+    }
+    this.buf[this.pos] = kind;
+    return this.pos + 1;
+  }
+
+  private end(o: number): void {
+    this.pos = o;
+    this.count_++;
+  }
+
+  private account(o: number, address: Uint8Array, offset: number): number {
+    const buf = this.buf;
+    for (let i = 0; i < ADDRESS_LENGTH; i++) buf[o + i] = address[offset + i] as number;
+    return o + ADDRESS_LENGTH;
+  }
+}
+
+/** LEB128 of a non-negative 32-bit integer (tx index, seq). */
+function writeSmallVarint(out: Uint8Array, o: number, value: number): number {
+  let v = value >>> 0;
+  while (v >= 0x80) {
+    out[o++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[o++] = v;
+  return o;
 }
 
 export function decodeOperationLog(bytes: Uint8Array): Operation[] {

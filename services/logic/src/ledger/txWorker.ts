@@ -1,26 +1,22 @@
 import type { BasicSubtree } from '../../../protocol/src/state/worldState.js';
-import type { AccountLeaf } from '../../../protocol/src/state/accountLeaf.js';
-import { bstIndexOfKey } from '../../../protocol/src/state/worldState.js';
+import { bstIndexAt } from '../../../protocol/src/state/worldState.js';
+import { Debit } from '../../../protocol/src/state/accountTable.js';
+import { bytesToKey } from '../../../protocol/src/bytes.js';
+import { ADDRESS_LENGTH, BST_COUNT } from '../../../protocol/src/params.js';
 import { TxStatus } from '../../../protocol/src/types.js';
 import { LedgerError, LedgerErrorCode } from './errors.js';
 import type { OperationLogWriter } from './operationLog.js';
 
-/** A withdrawal W_h (WP 6.6): the sender's half of a transfer. */
-export interface Withdraw {
-  txIndex: number;
-  account: string;
-  nonce: bigint;
-  amount: bigint;
-  fee: bigint;
-}
-
 /**
  * Holds basic subtrees and applies W and D operations to their accounts, in arrival order,
  * numbering each account's operations within the block (WP 6.6) and logging every one.
+ *
+ * Accounts are named by where their 20-byte address already is — `address[offset..offset+20)`,
+ * e.g. inside a transaction's public key — so an operation makes no key string and no object.
  */
 export class TxWorker {
-  private readonly held = new Map<number, BasicSubtree>();
-  /** The block being built, numbered across all workers: accounts keep their count for it (AccountLeaf.seq). */
+  private readonly held: (BasicSubtree | undefined)[] = new Array(BST_COUNT);
+  /** The block being built, numbered across all workers (and from 1): accounts keep their count for it. */
   private block = 0;
   private static blocksBegun = 0;
   /** Operation counts of senders with no account (their rejections are logged too). */
@@ -32,18 +28,18 @@ export class TxWorker {
   ) {}
 
   hold(subtree: BasicSubtree): void {
-    this.held.set(subtree.index, subtree);
+    this.held[subtree.index] = subtree;
   }
 
   /** Gives a subtree up, for migration to another worker. */
   release(index: number): BasicSubtree {
     const s = this.subtree(index);
-    this.held.delete(index);
+    this.held[index] = undefined;
     return s;
   }
 
   holds(index: number): boolean {
-    return this.held.has(index);
+    return this.held[index] !== undefined;
   }
 
   /**
@@ -51,54 +47,49 @@ export class TxWorker {
    * leaves the account as it was, except a shortfall on the amount alone: then the fee is
    * still charged (so failing transactions are not free to send) and the nonce advances.
    */
-  withdraw(op: Withdraw): TxStatus {
-    const bst = this.subtree(bstIndexOfKey(op.account));
-    const account = bst.get(op.account);
-    let status: TxStatus;
-    let charged = 0n;
-    if (account === undefined || account.nonce !== op.nonce) {
-      status = TxStatus.badNonce;
-    } else if (account.balance < op.fee) {
-      status = TxStatus.insufficientFee;
-    } else if (account.balance - op.fee < op.amount) {
-      account.balance -= op.fee;
-      account.nonce += 1n;
-      charged = op.fee;
-      status = TxStatus.insufficientBalance;
-      bst.markDirty(account);
-    } else {
-      account.balance -= op.amount + op.fee;
-      account.nonce += 1n;
-      charged = op.fee;
-      status = TxStatus.success;
-      bst.markDirty(account);
+  withdraw(txIndex: number, address: Uint8Array, offset: number, nonce: bigint, amount: bigint, fee: bigint): TxStatus {
+    const bst = this.subtree(bstIndexAt(address, offset));
+    const table = bst.table;
+    const row = bst.find(address, offset);
+    let status: TxStatus = TxStatus.badNonce;
+    if (row >= 0 && table.nonceIs(row, nonce)) {
+      const debit = table.debit(row, amount, fee);
+      if (debit === Debit.none) status = TxStatus.insufficientFee;
+      else {
+        status = debit === Debit.all ? TxStatus.success : TxStatus.insufficientBalance;
+        table.incrementNonce(row);
+        bst.markDirty(row);
+      }
     }
-    this.log.current.withdraw(op.txIndex, op.account, this.nextSeq(op.account, account), status === TxStatus.success ? op.amount : 0n, charged, status);
+    const charged = status === TxStatus.success || status === TxStatus.insufficientBalance ? fee : 0n;
+    const seq = this.nextSeq(bst, row, address, offset);
+    this.log.current.withdraw(txIndex, address, offset, seq, status === TxStatus.success ? amount : 0n, charged, status);
     return status;
   }
 
   /** D: credits the recipient, creating the account on first use. Never fails: supply ≤ u128 is a genesis invariant. */
-  deposit(txIndex: number, account: string, amount: bigint): void {
-    const bst = this.subtree(bstIndexOfKey(account));
-    const a = bst.getOrCreate(account);
-    a.balance += amount;
-    bst.markDirty(a);
-    this.log.current.deposit(txIndex, account, this.nextSeq(account, a), amount);
+  deposit(txIndex: number, address: Uint8Array, offset: number, amount: bigint): void {
+    const bst = this.subtree(bstIndexAt(address, offset));
+    const row = bst.getOrCreate(address, offset);
+    bst.table.credit(row, amount);
+    bst.markDirty(row);
+    this.log.current.deposit(txIndex, address, offset, this.nextSeq(bst, row, address, offset), amount);
   }
 
   /** R: credits a fee reward at the end of the block. */
-  reward(account: string, amount: bigint): void {
-    const bst = this.subtree(bstIndexOfKey(account));
-    const a = bst.getOrCreate(account);
-    a.balance += amount;
-    bst.markDirty(a);
-    this.log.current.reward(account, this.nextSeq(account, a), amount);
+  reward(address: Uint8Array, offset: number, amount: bigint): void {
+    const bst = this.subtree(bstIndexAt(address, offset));
+    const row = bst.getOrCreate(address, offset);
+    bst.table.credit(row, amount);
+    bst.markDirty(row);
+    this.log.current.reward(address, offset, this.nextSeq(bst, row, address, offset), amount);
   }
 
   /** A rejected transaction that never reached an account (unsupported kind) still leaves a W in the log. */
-  reject(txIndex: number, account: string, status: TxStatus): void {
-    const bst = this.subtree(bstIndexOfKey(account));
-    this.log.current.withdraw(txIndex, account, this.nextSeq(account, bst.get(account)), 0n, 0n, status);
+  reject(txIndex: number, address: Uint8Array, offset: number, status: TxStatus): void {
+    const bst = this.subtree(bstIndexAt(address, offset));
+    const seq = this.nextSeq(bst, bst.find(address, offset), address, offset);
+    this.log.current.withdraw(txIndex, address, offset, seq, 0n, 0n, status);
   }
 
   /** Starts a new block: per-account numbering restarts. */
@@ -108,22 +99,20 @@ export class TxWorker {
     this.sequenceOfAbsent = new Map();
   }
 
-  private nextSeq(key: string, account: AccountLeaf | undefined): number {
-    if (account === undefined) {
+  private nextSeq(bst: BasicSubtree, row: number, address: Uint8Array, offset: number): number {
+    if (row < 0) {
+      const key = bytesToKey(address.subarray(offset, offset + ADDRESS_LENGTH));
       const n = this.sequenceOfAbsent.get(key) ?? 0;
       this.sequenceOfAbsent.set(key, n + 1);
       return n;
     }
-    if (account.seqBlock !== this.block) {
-      account.seqBlock = this.block;
-      // An account created in this block may have had operations logged while it was absent.
-      account.seq = this.sequenceOfAbsent.size === 0 ? 0 : (this.sequenceOfAbsent.get(key) ?? 0);
-    }
-    return account.seq++;
+    // An account created in this block may have had operations logged while it was absent.
+    const start = this.sequenceOfAbsent.size === 0 ? 0 : (this.sequenceOfAbsent.get(bytesToKey(address.subarray(offset, offset + ADDRESS_LENGTH))) ?? 0);
+    return bst.table.nextSeq(row, this.block, start);
   }
 
   private subtree(index: number): BasicSubtree {
-    const s = this.held.get(index);
+    const s = this.held[index];
     if (s === undefined) {
       throw new LedgerError(LedgerErrorCode.subtreeNotHeld, `worker ${this.id} does not hold subtree ${index}`, { fatal: true });
     }

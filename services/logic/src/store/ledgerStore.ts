@@ -1,11 +1,11 @@
 import { Bucket, PackedBatchWriter, type DatabaseController } from '../../../storage/src/index.js';
 import { decodeAccount } from '../../../protocol/src/codec/account.js';
 import { decodeHeader } from '../../../protocol/src/codec/block.js';
-import { bytesEqual, bytesToKey, toHex } from '../../../protocol/src/bytes.js';
+import { bytesEqual, toHex } from '../../../protocol/src/bytes.js';
 import { ADDRESS_LENGTH } from '../../../protocol/src/params.js';
-import { WorldState } from '../../../protocol/src/state/worldState.js';
+import { WorldState, type AccountRows } from '../../../protocol/src/state/worldState.js';
+import { ACCOUNT_VALUE_MAX_BYTES } from '../../../protocol/src/state/accountTable.js';
 import type { Hash } from '../../../protocol/src/types.js';
-import type { AccountLeaf } from '../../../protocol/src/state/accountLeaf.js';
 import { LedgerError, LedgerErrorCode } from '../ledger/errors.js';
 import type { ExecutedBlock, Head } from '../ledger/ledgerEngine.js';
 
@@ -52,12 +52,12 @@ export class LedgerStore {
     if (block.header.height !== 0n) throw new LedgerError(LedgerErrorCode.invalidConfig, `genesis must be height 0, got ${block.header.height}`);
     if ((await this.head()) !== null) throw new LedgerError(LedgerErrorCode.invalidConfig, 'the database already has a chain; refusing to write genesis over it');
     await this.clearAccounts();
-    const changed = block.changed;
+    const { table, rows } = block.changed;
     let at = 0;
-    for (; changed.length - at > this.genesisChunk; at += this.genesisChunk) {
-      await this.db.batchPacked(this.packAccounts(new PackedBatchWriter(), changed, at, at + this.genesisChunk).finish());
+    for (; rows.length - at > this.genesisChunk; at += this.genesisChunk) {
+      await this.db.batchPacked(this.packAccounts(new PackedBatchWriter(), { table, rows: rows.subarray(at, at + this.genesisChunk) }).finish());
     }
-    await this.db.batchPacked(this.packBlock(block, changed.slice(at)), { sync: true });
+    await this.db.batchPacked(this.packBlock(block, { table, rows: rows.subarray(at) }), { sync: true });
   }
 
   /** Removes the accounts a crashed genesis left behind (none on a fresh database). */
@@ -74,9 +74,9 @@ export class LedgerStore {
   }
 
   /** One block's batch: its changed accounts, header, body, operation log, height index and the head pointer. */
-  private packBlock(block: ExecutedBlock, accounts: readonly AccountLeaf[]): Uint8Array {
-    const w = new PackedBatchWriter(accounts.length * (8 + ADDRESS_LENGTH + 100) + block.bodyBytes.length + block.operationLog.length + 4096);
-    this.packAccounts(w, accounts, 0, accounts.length);
+  private packBlock(block: ExecutedBlock, accounts: AccountRows): Uint8Array {
+    const w = new PackedBatchWriter(accounts.rows.length * (8 + ADDRESS_LENGTH + 100) + block.bodyBytes.length + block.operationLog.length + 4096);
+    this.packAccounts(w, accounts);
     const hk = heightKey(block.header.height);
     const head = new Uint8Array(40);
     head.set(hk, 0);
@@ -89,14 +89,15 @@ export class LedgerStore {
     return w.finish();
   }
 
-  /** Accounts [from, to) written straight into the batch buffer: no key, value or op object per account. */
-  private packAccounts(w: PackedBatchWriter, accounts: readonly AccountLeaf[], from: number, to: number): PackedBatchWriter {
-    for (let i = from; i < to; i++) {
-      const a = accounts[i]!;
-      const at = w.beginPut(Bucket.account, ADDRESS_LENGTH, a.maxValueBytes);
+  /** Accounts written straight from their table into the batch buffer: no key, value or op object per account. */
+  private packAccounts(w: PackedBatchWriter, { table, rows }: AccountRows): PackedBatchWriter {
+    const addresses = table.addresses;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const at = w.beginPut(Bucket.account, ADDRESS_LENGTH, ACCOUNT_VALUE_MAX_BYTES);
       const buf = w.bytes;
-      for (let j = 0; j < ADDRESS_LENGTH; j++) buf[at + j] = a.key.charCodeAt(j);
-      w.endPut(a.writeValue(buf, at + ADDRESS_LENGTH));
+      buf.set(addresses.subarray(row * ADDRESS_LENGTH, (row + 1) * ADDRESS_LENGTH), at);
+      w.endPut(table.writeValue(row, buf, at + ADDRESS_LENGTH));
     }
     return w;
   }
@@ -132,17 +133,17 @@ export class LedgerStore {
   /** Reloads every account and checks that they hash to the head's state root. */
   async loadState(head: Head): Promise<WorldState> {
     const state = new WorldState();
+    const table = state.table;
     for await (const [key, value] of this.db.entries(Bucket.account)) {
       if (key.length !== ADDRESS_LENGTH) throw new LedgerError(LedgerErrorCode.corruptStore, `account key of ${key.length} bytes`, { fatal: true });
       const decoded = decodeAccount(value);
-      const k = bytesToKey(key);
-      const bst = state.subtreeOf(k);
-      const a = bst.getOrCreate(k);
-      a.nonce = decoded.nonce;
-      a.balance = decoded.balance;
-      a.codeHash = decoded.codeHash;
-      a.storageRoot = decoded.storageRoot;
-      bst.markDirty(a);
+      const bst = state.subtreeAt(key, 0);
+      const row = bst.getOrCreate(key, 0);
+      table.setNonce(row, decoded.nonce);
+      table.setBalance(row, decoded.balance);
+      table.setCodeHash(row, decoded.codeHash);
+      table.setStorageRoot(row, decoded.storageRoot);
+      bst.markDirty(row);
     }
     const root = state.root();
     state.clearDirty();

@@ -1,5 +1,5 @@
 import { sha256 } from '../hash.js';
-import { nibbleAt, type TrieLeaf } from './node.js';
+import { leafNibble, nibbleAt, objectLeafOps, type LeafOps, type TrieLeaf } from './node.js';
 
 /**
  * Node encodings that are hashed (never stored): a leading tag byte keeps the three shapes
@@ -19,18 +19,18 @@ export const BRANCH_TAG = 0x02;
 /** The longest branch encoding. */
 export const MAX_BRANCH_BYTES = 3 + 16 * 32;
 
-/** Packs nibbles [from, to) of a latin1 key into `out` at `offset`; returns the end offset. */
-function packKeyNibbles(key: string, from: number, to: number, out: Uint8Array, offset: number): number {
+/** Packs nibbles [from, to) of a leaf's key into `out` at `offset`; returns the end offset. */
+function packKeyNibbles<L>(ops: LeafOps<L>, leaf: L, from: number, to: number, out: Uint8Array, offset: number): number {
   if ((from & 1) === 0) {
     // Aligned: whole bytes, then maybe one high nibble.
     const end = to >> 1;
-    for (let b = from >> 1; b < end; b++) out[offset++] = key.charCodeAt(b);
-    if (to & 1) out[offset++] = key.charCodeAt(end) & 0xf0;
+    for (let b = from >> 1; b < end; b++) out[offset++] = ops.keyByte(leaf, b);
+    if (to & 1) out[offset++] = ops.keyByte(leaf, end) & 0xf0;
     return offset;
   }
   for (let i = from; i < to; i += 2) {
-    const hi = nibbleAt(key, i);
-    const lo = i + 1 < to ? nibbleAt(key, i + 1) : 0;
+    const hi = leafNibble(ops, leaf, i);
+    const lo = i + 1 < to ? leafNibble(ops, leaf, i + 1) : 0;
     out[offset++] = (hi << 4) | lo;
   }
   return offset;
@@ -41,16 +41,16 @@ function copyHash(from: Uint8Array, at: number, out: Uint8Array, o: number): voi
 }
 
 /** An upper bound of a leaf's encoding. */
-export function leafEncodingBound(leaf: TrieLeaf): number {
-  return 2 + leaf.key.length + leaf.maxValueBytes;
+export function leafEncodingBound<L>(ops: LeafOps<L>, leaf: L): number {
+  return 2 + ops.keyLength(leaf) + ops.maxValueBytes(leaf);
 }
 
 /** The encoding of a leaf whose remaining path starts at nibble `depth` of its key; returns the end offset. */
-export function writeLeafEncoding(out: Uint8Array, o: number, leaf: TrieLeaf, depth: number): number {
-  const keyNibbles = leaf.key.length * 2;
+export function writeLeafEncoding<L>(ops: LeafOps<L>, out: Uint8Array, o: number, leaf: L, depth: number): number {
+  const keyNibbles = ops.keyLength(leaf) * 2;
   out[o] = LEAF_TAG;
   out[o + 1] = keyNibbles - depth;
-  return leaf.writeValue(out, packKeyNibbles(leaf.key, depth, keyNibbles, out, o + 2));
+  return ops.writeValue(leaf, out, packKeyNibbles(ops, leaf, depth, keyNibbles, out, o + 2));
 }
 
 /** The encoding of an extension with nibbles `path` over a child whose hash is at `hashes[at..at+32)`. */
@@ -96,8 +96,8 @@ function ensure(size: number): Uint8Array {
 }
 
 export function hashLeaf(leaf: TrieLeaf, depth: number): Uint8Array {
-  const buf = ensure(leafEncodingBound(leaf));
-  return sha256(buf.subarray(0, writeLeafEncoding(buf, 0, leaf, depth)));
+  const buf = ensure(leafEncodingBound(objectLeafOps, leaf));
+  return sha256(buf.subarray(0, writeLeafEncoding(objectLeafOps, buf, 0, leaf, depth)));
 }
 
 export function hashExtension(path: Uint8Array, childHash: Uint8Array): Uint8Array {

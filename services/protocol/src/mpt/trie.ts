@@ -1,9 +1,8 @@
 import { EMPTY_HASH } from '../hash.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import { HashArena } from './hashArena.js';
-import { keyNibbles } from './hashing.js';
 import { hasherFor, type TrieHasher } from './trieHasher.js';
-import { BranchNode, ExtensionNode, commonNibbles, nibbleAt, type TrieLeaf, type TrieNode } from './node.js';
+import { BranchNode, ExtensionNode, leafNibble, nibbleAt, objectLeafOps, type LeafOps, type TrieLeaf, type TrieNode } from './node.js';
 
 /**
  * A hexary Merkle Patricia Trie over fixed-length keys (WP 6.3: one per basic subtree).
@@ -15,20 +14,23 @@ import { BranchNode, ExtensionNode, commonNibbles, nibbleAt, type TrieLeaf, type
  * extensions sit only above branches), so the root depends on the set of (key, value) pairs
  * and never on the order they were written in.
  *
- * Leaves are the caller's objects; when a leaf's value changes in place, call `put(leaf)` again
- * (or `touch(key)`) so its path is rehashed.
+ * Leaves are the caller's: TrieLeaf objects by default, or anything a LeafOps reads (the world
+ * state's leaves are account row numbers). When a leaf's value changes in place, call
+ * `put(leaf)` again so its path is rehashed.
  */
-export class PatriciaTrie<L extends TrieLeaf> {
+export class PatriciaTrie<L = TrieLeaf> {
   private top: TrieNode<L> | undefined = undefined;
   private size_ = 0;
 
   /**
    * @param keyLength bytes in every key (20 for addresses).
    * @param arena where node hashes are cached; tries hashed together must share one.
+   * @param ops how leaves are read; the default reads TrieLeaf objects.
    */
   constructor(
     readonly keyLength: number,
     readonly arena: HashArena = new HashArena(),
+    readonly ops: LeafOps<L> = objectLeafOps as unknown as LeafOps<L>,
   ) {
     if (keyLength < 1 || keyLength > 127) {
       throw new ProtocolError(ProtocolErrorCode.invalidArgument, `trie key length must be 1..127 bytes, got ${keyLength}`);
@@ -41,10 +43,11 @@ export class PatriciaTrie<L extends TrieLeaf> {
 
   /** Inserts a leaf, or replaces the leaf with the same key; in both cases its path is marked dirty. */
   put(leaf: L): void {
-    if (leaf.key.length !== this.keyLength) {
-      throw new ProtocolError(ProtocolErrorCode.invalidArgument, `trie key must be ${this.keyLength} bytes, got ${leaf.key.length}`);
+    const length = this.ops.keyLength(leaf);
+    if (length !== this.keyLength) {
+      throw new ProtocolError(ProtocolErrorCode.invalidArgument, `trie key must be ${this.keyLength} bytes, got ${length}`);
     }
-    leaf.hashValid = false;
+    this.ops.setHashValid(leaf, false);
     this.top = this.insert(this.top, leaf, 0);
   }
 
@@ -61,7 +64,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
         depth += p.length;
         node = node.child;
       } else {
-        return node.key === key ? node : undefined;
+        return this.hasKey(node, key) ? node : undefined;
       }
     }
     return undefined;
@@ -85,16 +88,16 @@ export class PatriciaTrie<L extends TrieLeaf> {
 
   /** Queues this trie's dirty paths on a hasher of its arena (to be flushed with other tries'). */
   collectDirty(hasher: TrieHasher): void {
-    hasher.collect(this.top);
+    hasher.collect(this.top, this.ops);
   }
 
   /** The root (a copy) once the dirty paths were collected and flushed. */
   hashedRoot(): Uint8Array {
     if (this.top === undefined) return EMPTY_HASH.slice(); // a copy, like every other root: callers may keep or change it
-    if (!this.top.hashValid) {
+    if (!this.isValid(this.top)) {
       throw new ProtocolError(ProtocolErrorCode.invalidArgument, 'trie root read before its dirty paths were hashed');
     }
-    return this.arena.copy(this.top.hashSlot);
+    return this.arena.copy(this.slotOf(this.top));
   }
 
   /** Nodes in the tree (leaves, branches, extensions): each holds one arena slot once hashed. */
@@ -131,7 +134,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
       return leaf;
     }
     if (node instanceof BranchNode) {
-      const nib = nibbleAt(leaf.key, depth);
+      const nib = leafNibble(this.ops, leaf, depth);
       node.children[nib] = this.insert(node.children[nib], leaf, depth + 1);
       node.hashValid = false;
       return node;
@@ -139,7 +142,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
     if (node instanceof ExtensionNode) {
       const path = node.path;
       let common = 0;
-      while (common < path.length && path[common] === nibbleAt(leaf.key, depth + common)) common++;
+      while (common < path.length && path[common] === leafNibble(this.ops, leaf, depth + common)) common++;
       if (common === path.length) {
         node.child = this.insert(node.child, leaf, depth + path.length) as BranchNode<L>;
         node.hashValid = false;
@@ -150,23 +153,30 @@ export class PatriciaTrie<L extends TrieLeaf> {
       const branch = new BranchNode<L>();
       const rest = path.length - common - 1;
       branch.children[path[common] as number] = rest > 0 ? new ExtensionNode(path.slice(common + 1), node.child) : node.child;
-      branch.children[nibbleAt(leaf.key, depth + common)] = leaf;
+      branch.children[leafNibble(this.ops, leaf, depth + common)] = leaf;
       this.size_++;
       return common > 0 ? new ExtensionNode(path.slice(0, common), branch) : branch;
     }
-    if (node.key === leaf.key) {
-      if (node !== leaf) this.discard(node); // replaced by another object with the same key
-      return leaf; // the size is unchanged
-    }
-    // Two leaves: a branch where their keys part, under an extension for the shared nibbles.
+    if (node === leaf) return leaf; // the same leaf again: its path is dirty, the size unchanged
+    const ops = this.ops;
+    // Two leaves: equal keys (another object for the same key replaces the old one), or a branch
+    // where their keys part, under an extension for the shared nibbles.
     const maxNibbles = this.keyLength * 2 - depth;
-    const common = commonNibbles(node.key, leaf.key, depth, maxNibbles);
+    let common = 0;
+    while (common < maxNibbles && leafNibble(ops, node, depth + common) === leafNibble(ops, leaf, depth + common)) common++;
+    if (common === maxNibbles) {
+      this.discard(node);
+      return leaf;
+    }
     const branch = new BranchNode<L>();
-    node.hashValid = false; // it moves deeper, so its remaining path (and hash) changes
-    branch.children[nibbleAt(node.key, depth + common)] = node;
-    branch.children[nibbleAt(leaf.key, depth + common)] = leaf;
+    ops.setHashValid(node, false); // it moves deeper, so its remaining path (and hash) changes
+    branch.children[leafNibble(ops, node, depth + common)] = node;
+    branch.children[leafNibble(ops, leaf, depth + common)] = leaf;
     this.size_++;
-    return common > 0 ? new ExtensionNode(keyNibbles(leaf.key, depth, depth + common), branch) : branch;
+    if (common === 0) return branch;
+    const path = new Uint8Array(common);
+    for (let i = 0; i < common; i++) path[i] = leafNibble(ops, leaf, depth + i);
+    return new ExtensionNode(path, branch);
   }
 
   private remove(node: TrieNode<L> | undefined, key: string, depth: number): TrieNode<L> | undefined {
@@ -195,7 +205,7 @@ export class PatriciaTrie<L extends TrieLeaf> {
       this.discard(node);
       return this.joinExtension(path, next);
     }
-    if (node.key !== key) return node;
+    if (!this.hasKey(node, key)) return node;
     this.size_--;
     this.discard(node);
     return undefined;
@@ -225,14 +235,34 @@ export class PatriciaTrie<L extends TrieLeaf> {
       merged.set(child.path, path.length);
       return new ExtensionNode(merged, child.child);
     }
-    child.hashValid = false; // the leaf moves up: its remaining path grows
+    this.ops.setHashValid(child, false); // the leaf moves up: its remaining path grows
     return child;
+  }
+
+  private hasKey(leaf: L, key: string): boolean {
+    const ops = this.ops;
+    if (ops.keyLength(leaf) !== key.length) return false;
+    for (let i = 0; i < key.length; i++) if (ops.keyByte(leaf, i) !== key.charCodeAt(i)) return false;
+    return true;
+  }
+
+  private isValid(node: TrieNode<L>): boolean {
+    return node instanceof BranchNode || node instanceof ExtensionNode ? node.hashValid : this.ops.hashValid(node);
+  }
+
+  private slotOf(node: TrieNode<L>): number {
+    return node instanceof BranchNode || node instanceof ExtensionNode ? node.hashSlot : this.ops.hashSlot(node);
   }
 
   /** A node leaves the tree: its hash slot goes back to the arena. */
   private discard(node: TrieNode<L>): void {
-    this.arena.release(node.hashSlot);
-    node.hashSlot = -1;
-    node.hashValid = false;
+    this.arena.release(this.slotOf(node));
+    if (node instanceof BranchNode || node instanceof ExtensionNode) {
+      node.hashSlot = -1;
+      node.hashValid = false;
+    } else {
+      this.ops.setHashSlot(node, -1);
+      this.ops.setHashValid(node, false);
+    }
   }
 }

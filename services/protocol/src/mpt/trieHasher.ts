@@ -1,11 +1,12 @@
 import { sha256Spans } from '../hash.js';
 import type { HashArena } from './hashArena.js';
-import { leafEncodingBound, MAX_BRANCH_BYTES, writeBranchEncoding, writeExtensionEncoding, writeLeafEncoding } from './hashing.js';
-import { BranchNode, ExtensionNode, type TrieLeaf, type TrieNode } from './node.js';
+import { BRANCH_TAG, leafEncodingBound, MAX_BRANCH_BYTES, writeExtensionEncoding, writeLeafEncoding } from './hashing.js';
+import { BranchNode, ExtensionNode, type LeafOps, type TrieNode } from './node.js';
 
-type AnyNode = TrieNode<TrieLeaf>;
-/** Scratch a hasher keeps between flushes: enough for a 100,000-transfer block's levels. */
-const SCRATCH_KEPT_BYTES = 32 << 20;
+type AnyNode = TrieNode<unknown>;
+type AnyOps = LeafOps<unknown>;
+/** Input per native call: large enough that the call overhead vanishes, small enough to stay in cache-friendly scratch. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Rehashes the invalid nodes of any number of tries that share one arena, level by level from
@@ -15,41 +16,50 @@ const SCRATCH_KEPT_BYTES = 32 << 20;
  * time that was ~20% of the ledger, batched it is a few percent.
  */
 export class TrieHasher {
-  /** Queued nodes per level (distance from their trie's top) and the nibble depth each starts at. */
+  /** Queued nodes per level (distance from their trie's top), the nibble depth each starts at, and their trie's LeafOps. */
   private readonly nodes: AnyNode[][] = [];
   private readonly depths: number[][] = [];
+  private readonly ops: AnyOps[][] = [];
   private deepest = -1;
-  private input = new Uint8Array(1 << 16);
-  private spans = new Uint32Array(1 << 12);
-  private slots = new Uint32Array(1 << 11);
+  private input: Uint8Array = new Uint8Array(1 << 16);
+  private input32: Int32Array = new Int32Array(this.input.buffer);
+  private spans: Uint32Array = new Uint32Array(1 << 12);
+  private slots: Uint32Array = new Uint32Array(1 << 11);
 
   constructor(readonly arena: HashArena) {}
 
   /** Queues every node under `top` whose hash is not valid (the dirty paths), allocating slots. */
-  collect(top: AnyNode | undefined): void {
-    if (top !== undefined) this.visit(top, 0, 0);
+  collect<L>(top: TrieNode<L> | undefined, ops: LeafOps<L>): void {
+    if (top !== undefined) this.visit(top, ops as AnyOps, 0, 0);
   }
 
-  private visit(node: AnyNode, depth: number, level: number): void {
-    if (node.hashValid) return;
-    if (node.hashSlot < 0) node.hashSlot = this.arena.alloc();
+  private visit(node: AnyNode, ops: AnyOps, depth: number, level: number): void {
+    if (node instanceof BranchNode || node instanceof ExtensionNode) {
+      if (node.hashValid) return;
+      if (node.hashSlot < 0) node.hashSlot = this.arena.alloc();
+    } else {
+      if (ops.hashValid(node)) return;
+      if (ops.hashSlot(node) < 0) ops.setHashSlot(node, this.arena.alloc());
+    }
     if (level > this.deepest) {
       for (let l = this.deepest + 1; l <= level; l++) {
         this.nodes[l] ??= [];
         this.depths[l] ??= [];
+        this.ops[l] ??= [];
       }
       this.deepest = level;
     }
     (this.nodes[level] as AnyNode[]).push(node);
     (this.depths[level] as number[]).push(depth);
+    (this.ops[level] as AnyOps[]).push(ops);
     if (node instanceof BranchNode) {
       const children = node.children;
       for (let i = 0; i < 16; i++) {
         const c = children[i];
-        if (c !== undefined) this.visit(c, depth + 1, level + 1);
+        if (c !== undefined) this.visit(c, ops, depth + 1, level + 1);
       }
     } else if (node instanceof ExtensionNode) {
-      this.visit(node.child, depth + node.path.length, level + 1);
+      this.visit(node.child, ops, depth + node.path.length, level + 1);
     }
   }
 
@@ -58,54 +68,109 @@ export class TrieHasher {
     for (let level = this.deepest; level >= 0; level--) {
       const nodes = this.nodes[level] as AnyNode[];
       const depths = this.depths[level] as number[];
-      this.hashLevel(nodes, depths);
+      const ops = this.ops[level] as AnyOps[];
+      this.hashLevel(nodes, depths, ops);
       nodes.length = 0;
       depths.length = 0;
+      ops.length = 0;
     }
     this.deepest = -1;
-    // Genesis hashes a million leaves in one level; do not keep its ~100 MB of scratch for ever.
-    if (this.input.length > SCRATCH_KEPT_BYTES) this.input = new Uint8Array(1 << 16);
-    if (this.slots.length > SCRATCH_KEPT_BYTES / 32) {
-      this.slots = new Uint32Array(1 << 11);
-      this.spans = new Uint32Array(1 << 12);
-    }
   }
 
-  private hashLevel(nodes: AnyNode[], depths: number[]): void {
+  /**
+   * Encodes and hashes one level, in native calls of up to CHUNK_BYTES of input: the nodes of a
+   * level never depend on one another, and bounded chunks keep the scratch small even when
+   * genesis hashes a million leaves in one level (it was ~100 MB at the peak of startup).
+   */
+  private hashLevel(nodes: AnyNode[], depths: number[], ops: AnyOps[]): void {
     const n = nodes.length;
-    if (n === 0) return;
-    if (this.slots.length < n) {
-      this.slots = new Uint32Array(n * 2);
-      this.spans = new Uint32Array(n * 4);
-    }
     const hashes = this.arena.bytes; // stable: every slot was allocated in collect()
-    const spans = this.spans;
-    const slots = this.slots;
-    let input = this.input;
+    const hashes32 = new Int32Array(hashes.buffer, hashes.byteOffset, hashes.length >> 2);
+    let first = 0;
     let o = 0;
     for (let i = 0; i < n; i++) {
       const node = nodes[i] as AnyNode;
+      const leafOps = ops[i] as AnyOps;
+      // +3: a branch may start up to 3 bytes later, to align its child hashes.
       const bound =
-        node instanceof BranchNode ? MAX_BRANCH_BYTES : node instanceof ExtensionNode ? 2 + node.path.length + 32 : leafEncodingBound(node);
-      if (o + bound > input.length) {
-        const grown = new Uint8Array(Math.max(2 * input.length, o + bound));
-        grown.set(input.subarray(0, o));
-        this.input = input = grown;
+        node instanceof BranchNode ? MAX_BRANCH_BYTES + 3 : node instanceof ExtensionNode ? 2 + node.path.length + 32 : leafEncodingBound(leafOps, node);
+      if (o + bound > this.input.length) {
+        const grown = new Uint8Array(Math.max(2 * this.input.length, (o + bound + 3) & ~3)); // whole words, for input32
+        grown.set(this.input.subarray(0, o));
+        this.setInput(grown);
       }
-      spans[2 * i] = o;
-      if (node instanceof BranchNode) o = writeBranchEncoding(input, o, node.children, hashes, slotOffset);
-      else if (node instanceof ExtensionNode) o = writeExtensionEncoding(input, o, node.path, hashes, node.child.hashSlot * 32);
-      else o = writeLeafEncoding(input, o, node, depths[i] as number);
-      spans[2 * i + 1] = o;
-      slots[i] = node.hashSlot;
+      const k = i - first;
+      if (k === this.slots.length) {
+        this.slots = growU32(this.slots, 2 * k);
+        this.spans = growU32(this.spans, 4 * k);
+      }
+      if (node instanceof BranchNode) {
+        o += (5 - (o & 3)) & 3; // the 3-byte header ends on a word boundary
+        this.spans[2 * k] = o;
+        o = this.writeBranch(o, node, leafOps, hashes32);
+        this.slots[k] = node.hashSlot;
+      } else if (node instanceof ExtensionNode) {
+        this.spans[2 * k] = o;
+        o = writeExtensionEncoding(this.input, o, node.path, hashes, slotOf(node.child, leafOps) * 32);
+        this.slots[k] = node.hashSlot;
+      } else {
+        this.spans[2 * k] = o;
+        o = writeLeafEncoding(leafOps, this.input, o, node, depths[i] as number);
+        this.slots[k] = leafOps.hashSlot(node);
+      }
+      this.spans[2 * k + 1] = o;
+      if (o >= CHUNK_BYTES || i === n - 1) {
+        sha256Spans(this.input, this.spans, k + 1, hashes, this.slots);
+        first = i + 1;
+        o = 0;
+      }
     }
-    sha256Spans(input, spans, n, hashes, slots);
-    for (let i = 0; i < n; i++) (nodes[i] as AnyNode).hashValid = true;
+    for (let i = 0; i < n; i++) {
+      const node = nodes[i] as AnyNode;
+      if (node instanceof BranchNode || node instanceof ExtensionNode) node.hashValid = true;
+      else (ops[i] as AnyOps).setHashValid(node, true);
+    }
+  }
+
+  private setInput(input: Uint8Array): void {
+    this.input = input;
+    this.input32 = new Int32Array(input.buffer);
+  }
+
+  /**
+   * The branch encoding (hashing.ts) at `o`, where `o + 3` is a multiple of 4: the child hashes
+   * then land on word boundaries and are copied 4 bytes at a time, as their arena slots are
+   * (byte by byte this copy was the hasher's largest cost).
+   */
+  private writeBranch(o: number, node: BranchNode<unknown>, ops: AnyOps, hashes32: Int32Array): number {
+    const input = this.input;
+    const out32 = this.input32;
+    const children = node.children;
+    let w = (o + 3) >> 2;
+    let bitmap = 0;
+    for (let i = 0; i < 16; i++) {
+      const child = children[i];
+      if (child === undefined) continue;
+      bitmap |= 1 << (15 - i);
+      const s = slotOf(child, ops) << 3;
+      for (let j = 0; j < 8; j++) out32[w + j] = hashes32[s + j] as number;
+      w += 8;
+    }
+    input[o] = BRANCH_TAG;
+    input[o + 1] = bitmap >> 8;
+    input[o + 2] = bitmap & 0xff;
+    return w << 2;
   }
 }
 
-function slotOffset(child: AnyNode): number {
-  return child.hashSlot * 32;
+function growU32(a: Uint32Array, length: number): Uint32Array {
+  const grown = new Uint32Array(length);
+  grown.set(a);
+  return grown;
+}
+
+function slotOf(node: AnyNode, ops: AnyOps): number {
+  return node instanceof BranchNode || node instanceof ExtensionNode ? node.hashSlot : ops.hashSlot(node);
 }
 
 const hashers = new WeakMap<HashArena, TrieHasher>();
