@@ -1,0 +1,47 @@
+import { decodeBatch } from '../../../protocol/src/reception/batch.js';
+import { committeeOf } from '../../../protocol/src/reception/committee.js';
+import { encodeCoSignature, signCoSignature } from '../../../protocol/src/reception/coSignature.js';
+import { judgeTransactions } from '../../../protocol/src/reception/verdicts.js';
+import { ProtocolError } from '../../../protocol/src/errors.js';
+import type { SignatureVerifier } from '../../../protocol/src/signature.js';
+import { ReceptionError, ReceptionErrorCode } from '../errors.js';
+import type { Byzantine } from '../misbehaviour.js';
+import type { RosterView } from '../roster/rosterFollower.js';
+
+export interface CoSignerDependencies {
+  key: Uint8Array;
+  verifier: SignatureVerifier;
+  committeeSize: number;
+  rosterOf: (epoch: bigint) => RosterView | undefined;
+  byzantine?: Byzantine;
+}
+
+/**
+ * WP 2.1 step 3, a committee member's side: verify a whole batch and sign (batch hash, verdicts).
+ * Verification is the expensive part, so it is only done for batches this RN is drawn for under
+ * an epoch it keeps: anyone can send CoSign, and verifying strangers' batches would make every
+ * RN a free verifier for a flood (DoS). Answers both RN_k and a logic node's challenge.
+ *
+ * Returns the encoded co-signature, or null when a (test-only) withholding node stays silent.
+ */
+export function coSign(encodedBatch: Uint8Array, deps: CoSignerDependencies): Uint8Array | null {
+  let batch;
+  try {
+    batch = decodeBatch(encodedBatch);
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new ReceptionError(ReceptionErrorCode.malformed, `batch: ${err.message}`, { cause: err });
+    throw err;
+  }
+  const roster = deps.rosterOf(batch.epoch);
+  if (roster === undefined) throw new ReceptionError(ReceptionErrorCode.unknownEpoch, `roster epoch ${batch.epoch} is not kept here`);
+  const self = roster.self;
+  if (self === undefined) throw new ReceptionError(ReceptionErrorCode.notInRoster, `not a member of epoch ${batch.epoch}`);
+  const n = roster.members.length;
+  if (n < deps.committeeSize || batch.leader >= n || batch.leader === self || !committeeOf(batch.hash, n, batch.leader, deps.committeeSize).includes(self)) {
+    throw new ReceptionError(ReceptionErrorCode.notInCommittee, `batch of leader ${batch.leader} in epoch ${batch.epoch} does not draw member ${self}`);
+  }
+  const verdicts = judgeTransactions(batch.transactions, deps.verifier);
+  const said = deps.byzantine ? deps.byzantine.coSign(batch.hash, verdicts, batch.transactions.length) : { batchHash: batch.hash, verdicts };
+  if (said === null) return null;
+  return encodeCoSignature(signCoSignature(self, said.batchHash, said.verdicts, deps.key));
+}

@@ -1,0 +1,95 @@
+/**
+ * A reception node process:
+ *   node dist/services/reception/src/bin/receptionNode.js --key FILE --logic HOST:PORT
+ *     --leader-pubkey HEX --listen HOST:PORT --http HOST:PORT
+ *     [--batch-ms 300] [--committee-size 7] [--direct-below-tps 0] [--name rn-0]
+ *     [--misbehave NAME]   (test only; refused unless CLUSTERCHAIN_ALLOW_MISBEHAVIOUR=1)
+ * Stops cleanly on SIGINT/SIGTERM: what is buffered reaches the logic node first.
+ */
+import { parseArgs } from 'node:util';
+import { fromHex } from '../../../protocol/src/bytes.js';
+import { PUBLIC_KEY_LENGTH } from '../../../protocol/src/params.js';
+import { readKeyFile } from '../../../common/src/keyFile.js';
+import { createLogger } from '../../../common/src/logger.js';
+import { parseMisbehaviour, type Misbehaviour } from '../misbehaviour.js';
+import { startReceptionNode } from '../startReceptionNode.js';
+
+const { values } = parseArgs({
+  options: {
+    key: { type: 'string' },
+    logic: { type: 'string' },
+    'leader-pubkey': { type: 'string' },
+    listen: { type: 'string' },
+    http: { type: 'string' },
+    'batch-ms': { type: 'string' },
+    'committee-size': { type: 'string' },
+    'direct-below-tps': { type: 'string' },
+    name: { type: 'string', default: 'rn-0' },
+    misbehave: { type: 'string' },
+  },
+});
+
+const log = createLogger(values.name);
+function fail(message: string): never {
+  log.fatal(message);
+  process.exit(2);
+}
+function required(name: 'key' | 'logic' | 'leader-pubkey' | 'listen' | 'http'): string {
+  return values[name] ?? fail(`--${name} is required`);
+}
+function integer(name: 'batch-ms' | 'committee-size' | 'direct-below-tps', min: number): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) fail(`--${name} must be an integer ≥ ${min}, got ${v}`);
+  return n;
+}
+function leaderPubkey(): Uint8Array {
+  const hex = required('leader-pubkey');
+  if (!/^0[23][0-9a-fA-F]{64}$/.test(hex)) fail(`--leader-pubkey must be a ${PUBLIC_KEY_LENGTH}-byte compressed key in hex`);
+  return fromHex(hex);
+}
+function misbehaviour(): Misbehaviour | undefined {
+  const v = values.misbehave;
+  if (v === undefined) return undefined;
+  if (process.env['CLUSTERCHAIN_ALLOW_MISBEHAVIOUR'] !== '1') fail('--misbehave is for tests only: set CLUSTERCHAIN_ALLOW_MISBEHAVIOUR=1 to allow it');
+  try {
+    return parseMisbehaviour(v);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
+try {
+  const bad = misbehaviour();
+  const running = await startReceptionNode({
+    key: await readKeyFile(required('key')),
+    logic: required('logic'),
+    leaderPubkey: leaderPubkey(),
+    listen: required('listen'),
+    http: required('http'),
+    log,
+    batchMs: integer('batch-ms', 1),
+    committeeSize: integer('committee-size', 1),
+    directBelowTps: integer('direct-below-tps', 0),
+    ...(bad ? { misbehaviour: bad } : {}),
+  });
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+} catch (err) {
+  log.fatal({ err }, 'reception node failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,120 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from 'pino';
+import { publicKeyOf } from '../../protocol/src/keys.js';
+import { NativeVerifier } from '../../protocol/src/signature.js';
+import { createLogicClient, createReceptionClient, createServer, listen, startOpsHttp, stop as stopServer, type ReceptionClient } from '../../rpc/src/index.js';
+import { ReceptionError, ReceptionErrorCode } from './errors.js';
+import { addReceptionService } from './grpcServer.js';
+import { createReceptionMetrics } from './metrics.js';
+import { Byzantine, type Misbehaviour } from './misbehaviour.js';
+import { DEFAULT_RECEPTION_OPTIONS, type ReceptionNodeOptions } from './options.js';
+import { ReceptionNode } from './receptionNode.js';
+import { RosterFollower } from './roster/rosterFollower.js';
+
+export interface ReceptionNodeProcessConfig extends Partial<ReceptionNodeOptions> {
+  /** This RN's secret key: its roster identity, signs co-signatures and packages. */
+  key: Uint8Array;
+  /** host:port of the logic node it follows and hands packages to. */
+  logic: string;
+  /** The cluster leader's public key: rosters it did not sign are ignored. */
+  leaderPubkey: Uint8Array;
+  /** gRPC listen address, host:port (port 0: any free port). */
+  listen: string;
+  /** HTTP address for /healthz, /readyz, /metrics. */
+  http: string;
+  log: Logger;
+  /** TEST ONLY: lie as misbehaviour.ts says. */
+  misbehaviour?: Misbehaviour;
+  /** Seal a batch every `batchMs` (default true); tests may call `node.seal()` themselves. */
+  autoSeal?: boolean;
+}
+
+export interface RunningReceptionNode {
+  node: ReceptionNode;
+  grpcPort: number;
+  httpPort: number;
+  registry: Registry;
+  stop(): Promise<void>;
+}
+
+/** Composition root of a reception node process: the node, its gRPC service, its ops HTTP port. */
+export async function startReceptionNode(config: ReceptionNodeProcessConfig): Promise<RunningReceptionNode> {
+  const options: ReceptionNodeOptions = { ...DEFAULT_RECEPTION_OPTIONS, ...stripUndefined(config) };
+  validate(options);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'clusterchain_reception_process_' });
+  const metrics = createReceptionMetrics(registry);
+  const verifier = new NativeVerifier();
+  const pubkey = publicKeyOf(config.key);
+  const logic = createLogicClient(config.logic);
+  const peers = new Map<string, ReceptionClient>();
+  const clientFor = (endpoint: string): ReceptionClient => {
+    let c = peers.get(endpoint);
+    if (c === undefined) peers.set(endpoint, (c = createReceptionClient(endpoint)));
+    return c;
+  };
+  const roster = new RosterFollower({
+    logic,
+    leaderPubkey: config.leaderPubkey,
+    selfPubkey: pubkey,
+    verifier,
+    log: config.log,
+    keptEpochs: options.keptEpochs,
+    backoffMs: options.rosterBackoffMs,
+    backoffMaxMs: options.rosterBackoffMaxMs,
+  });
+  if (config.misbehaviour) config.log.warn({ misbehaviour: config.misbehaviour.name }, 'MISBEHAVING ON PURPOSE (test only)');
+  const node = new ReceptionNode(options, {
+    key: config.key,
+    pubkey,
+    verifier,
+    logic,
+    clientFor,
+    roster,
+    log: config.log,
+    metrics,
+    ...(config.misbehaviour ? { byzantine: new Byzantine(config.misbehaviour) } : {}),
+  });
+  const server = createServer();
+  const service = addReceptionService(server, node, config.log);
+  let grpcPort: number;
+  let ops: Awaited<ReturnType<typeof startOpsHttp>>;
+  try {
+    grpcPort = await listen(server, config.listen);
+    ops = await startOpsHttp({ address: config.http, registry, ready: () => node.ready });
+  } catch (err) {
+    server.forceShutdown();
+    logic.close();
+    throw err;
+  }
+  roster.start();
+  if (config.autoSeal !== false) node.start();
+  config.log.info({ grpc: grpcPort, http: ops.port, logic: config.logic, batchMs: options.batchMs, committeeSize: options.committeeSize }, 'reception node serving');
+  return {
+    node,
+    grpcPort,
+    httpPort: ops.port,
+    registry,
+    async stop() {
+      // The server keeps answering CoSign while the node drains: peers may still need us.
+      await node.stop();
+      service.releaseHeld();
+      await stopServer(server, 2000);
+      await ops.close();
+      for (const c of peers.values()) c.close();
+      logic.close();
+    },
+  };
+}
+
+function validate(o: ReceptionNodeOptions): void {
+  const positive: (keyof ReceptionNodeOptions)[] = ['batchMs', 'committeeSize', 'coSignTimeoutMs', 'mempoolCapacity', 'senderRatePerSecond', 'senderBurst', 'senderTableSize', 'streamConcurrency', 'maxPackagesInFlight', 'keptEpochs'];
+  for (const k of positive) {
+    if (!(o[k] > 0)) throw new ReceptionError(ReceptionErrorCode.invalidConfig, `${k} must be positive, got ${o[k]}`, { fatal: true });
+  }
+  if (!(o.directBelowTps >= 0)) throw new ReceptionError(ReceptionErrorCode.invalidConfig, `directBelowTps must be 0 or more, got ${o.directBelowTps}`, { fatal: true });
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
