@@ -61,46 +61,42 @@ export class PendingPool {
   }
 
   /**
-   * Up to `max` transactions for block number `block`, in arrival order except that a sender's
-   * nonces are made consecutive from `nonceOf(sender)`. What is taken is remembered as in
-   * flight until `settle`.
+   * Up to `max` transactions for block number `block`: senders in order of arrival, each
+   * sender's run of consecutive nonces from `nonceOf(sender)` (so a sender's transactions that
+   * arrived out of order all go in one block). What is taken is remembered as in flight until
+   * `settle`.
    */
   take(max: number, block: number, nonceOf: (sender: string) => bigint): Taken {
-    const next = new Map<string, bigint>();
     const out: Taken = { block: [], stale: [], gapExpired: [] };
-    let rest = this.entries;
-    /** Not looked at because the block filled up: they keep their place and cannot expire yet. */
-    let unexamined: Entry[] = [];
-    // A few passes: each can unblock nonces that arrived before their predecessor.
-    for (let pass = 0; pass < 4 && rest.length > 0 && out.block.length < max; pass++) {
-      let progressed = false;
-      const later: Entry[] = [];
-      for (let i = 0; i < rest.length; i++) {
-        const e = rest[i] as Entry;
-        if (out.block.length >= max) {
-          unexamined = rest.slice(i);
-          break;
-        }
-        const expected = next.get(e.sender) ?? nonceOf(e.sender);
-        if (e.t.tx.nonce === expected) {
-          next.set(e.sender, expected + 1n);
-          out.block.push(e.t);
-          progressed = true;
-        } else if (e.t.tx.nonce < expected) {
-          out.stale.push(e.t);
-        } else {
-          later.push(e);
-        }
-      }
-      rest = later;
-      if (!progressed) break;
+    // Senders in order of their first waiting transaction; each sender's transactions by nonce.
+    const bySender = new Map<string, Entry[]>();
+    for (const e of this.entries) {
+      const list = bySender.get(e.sender);
+      if (list === undefined) bySender.set(e.sender, [e]);
+      else list.push(e);
     }
     const waiting: Entry[] = [];
-    for (const e of rest) {
-      if (block - e.arrived >= this.maxWaitBlocks) out.gapExpired.push(e.t);
-      else waiting.push(e);
+    for (const [sender, list] of bySender) {
+      if (list.length > 1) list.sort((a, b) => (a.t.tx.nonce < b.t.tx.nonce ? -1 : a.t.tx.nonce > b.t.tx.nonce ? 1 : 0));
+      let expected = nonceOf(sender);
+      let i = 0;
+      for (; i < list.length; i++) {
+        const e = list[i] as Entry;
+        if (e.t.tx.nonce < expected) out.stale.push(e.t);
+        else if (e.t.tx.nonce === expected && out.block.length < max) {
+          out.block.push(e.t);
+          expected++;
+        } else break;
+      }
+      // The rest waits: for an earlier nonce (and may expire), or for room in the next block.
+      const gap = out.block.length < max; // stopped at a missing nonce, not for want of room
+      for (; i < list.length; i++) {
+        const e = list[i] as Entry;
+        if (gap && block - e.arrived >= this.maxWaitBlocks) out.gapExpired.push(e.t);
+        else waiting.push(e);
+      }
     }
-    this.entries = waiting.concat(unexamined);
+    this.entries = waiting;
     for (const t of out.block) {
       const key = bytesToKey(t.id);
       this.ids.delete(key);
