@@ -56,8 +56,8 @@ bench: build ## Run the benchmarks; writes bench/results/*.json
 devnet: build ## Run a one-cluster chain locally: 1 logic node, 8 reception nodes (DEVNET_ARGS="--reset --reception-nodes 8 --slot-ms 1000")
 	node dist/services/devnet/src/bin/devnet.js $(DEVNET_ARGS)
 
-e2e: build ## End-to-end tests (arrive with the devnet and the operator)
-	@echo "no end-to-end suite yet: it arrives with the devnet and the operator"
+e2e: build ## End-to-end: the devnet's real processes under the wallet's bench (e2e/)
+	$(NODE_ESM) npx jest --ci --roots e2e $(JEST_ARGS)
 
 tools: ## Tools the tests need beyond npm (none yet)
 	@echo "no external tools needed yet"
