@@ -51,12 +51,24 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
+/**
+ * A port for the LN, chosen before the RNs that must know it start. Taken below Linux's ephemeral
+ * range (32768+), where every `listen(0)` of this and the other parallel test files draws: a port
+ * found free there cannot be handed to someone else's port-0 bind before the LN binds it.
+ */
 async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const s = createNetServer();
+    const ok = await new Promise<boolean>((r) => {
+      s.once('error', () => r(false));
+      s.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (ok) {
+      await new Promise<void>((r) => s.close(() => r()));
+      return port;
+    }
+  }
 }
 
 export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000, everyMs = 25): Promise<void> {
