@@ -9,6 +9,7 @@ import { readKeyFile } from '../../../common/src/keyFile.js';
 import { readGenesisFile } from '../../../common/src/genesisFile.js';
 import { readRosterFile } from '../../../common/src/rosterFile.js';
 import { createLogger } from '../../../common/src/logger.js';
+import { stopOnSignal } from '../../../common/src/stopOnSignal.js';
 import { startLogicNode } from '../node/startLogicNode.js';
 
 const { values } = parseArgs({
@@ -61,21 +62,7 @@ try {
     committeeSize: positiveInt('committee-size'),
     maxBlockTransactions: positiveInt('max-block-transactions'),
   });
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    running.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignal(running, log);
 } catch (err) {
   log.fatal({ err }, 'logic node failed to start');
   process.exit(1);

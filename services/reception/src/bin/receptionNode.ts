@@ -11,6 +11,7 @@ import { fromHex } from '../../../protocol/src/bytes.js';
 import { PUBLIC_KEY_LENGTH } from '../../../protocol/src/params.js';
 import { readKeyFile } from '../../../common/src/keyFile.js';
 import { createLogger } from '../../../common/src/logger.js';
+import { stopOnSignal } from '../../../common/src/stopOnSignal.js';
 import { parseMisbehaviour, type Misbehaviour } from '../misbehaviour.js';
 import { startReceptionNode } from '../startReceptionNode.js';
 
@@ -74,21 +75,7 @@ try {
     directBelowTps: integer('direct-below-tps', 0),
     ...(bad ? { misbehaviour: bad } : {}),
   });
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    running.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignal(running, log);
 } catch (err) {
   log.fatal({ err }, 'reception node failed to start');
   process.exit(1);
