@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { addressOf } from '../../../protocol/src/address.js';
 import { bytesEqual, bytesToKey, toHex } from '../../../protocol/src/bytes.js';
-import { decodeTransaction, type DecodedTransaction } from '../../../protocol/src/codec/transaction.js';
+import { decodeTransaction, transactionId, type DecodedTransaction } from '../../../protocol/src/codec/transaction.js';
 import { decodeHeader, decodeBody } from '../../../protocol/src/codec/block.js';
-import { transactionId } from '../../../protocol/src/codec/transaction.js';
 import { ProtocolError } from '../../../protocol/src/errors.js';
 import { publicKeyOf, signTransaction } from '../../../protocol/src/keys.js';
 import type { SignatureVerifier } from '../../../protocol/src/signature.js';
@@ -12,6 +11,7 @@ import { TX_STATUS_NAMES, type Address, type BlockHeader, type Hash, type Transa
 import { decodePackage } from '../../../protocol/src/reception/receptionPackage.js';
 import { checkPackage, type AcceptedPackage, type Offender } from '../../../protocol/src/reception/checkPackage.js';
 import { decodeCoSignature, verifyCoSignature } from '../../../protocol/src/reception/coSignature.js';
+import { isValid } from '../../../protocol/src/reception/verdicts.js';
 import { encodeExclusion, Misconduct, MISCONDUCT_NAMES, ROSTER_REGISTRY_ADDRESS, type ExcludedMember } from '../../../protocol/src/reception/exclusion.js';
 import type { RosterMember, SignedRoster } from '../../../protocol/src/reception/roster.js';
 import type { StorageBackend } from '../../../storage/src/index.js';
@@ -237,7 +237,7 @@ export class LogicNode {
     this.deps.metrics.transactionsQueued.inc({ path: 'committee' }, accepted);
     if (check.selfVerified) {
       for (let i = 0; i < batch.transactions.length; i++) {
-        if (check.transactions.some((t) => t.index === i)) continue;
+        if (isValid(check.verdicts, i)) continue;
         try {
           const { id } = decodeTransaction(batch.transactions[i] as Uint8Array);
           this.rejections.record(id, { code: NodeErrorCode.badSignature, message: 'the signature does not verify' });
@@ -383,8 +383,8 @@ export class LogicNode {
     if (hash === null) return null;
     const [headerBytes, body] = await Promise.all([this.ledger.store.header(hash), this.ledger.store.body(hash)]);
     if (headerBytes === null || body === null) throw new NodeError(NodeErrorCode.notFound, `block ${h} is indexed but not stored`, { fatal: true });
-    const { transactions, summaries } = decodeBody(body);
-    return { height: h, hash, headerBytes, header: decodeHeader(headerBytes), transactionIds: transactions.map((tx) => transactionId(tx)), transactions, summaries };
+    const { transactions, summaries, ids } = decodeBody(body);
+    return { height: h, hash, headerBytes, header: decodeHeader(headerBytes), transactionIds: ids, transactions, summaries };
   }
 
   status(): { chainId: string; height: bigint; headHash: Hash; lastBlockTimeMs: number; roster: SignedRoster; pending: number; slotMs: number } {

@@ -2,7 +2,6 @@ import { Bucket, PackedBatchWriter, type DatabaseController } from '../../../sto
 import { ByteReader } from '../../../protocol/src/codec/reader.js';
 import { ByteWriter } from '../../../protocol/src/codec/writer.js';
 import { decodeBody } from '../../../protocol/src/codec/block.js';
-import { transactionId } from '../../../protocol/src/codec/transaction.js';
 import { LedgerError, LedgerErrorCode } from '../ledger/errors.js';
 import { TX_STATUS_NAMES, type Hash, type TxStatus, type TxSummary } from '../../../protocol/src/types.js';
 
@@ -48,7 +47,7 @@ export class TxIndex {
       const body = hash === null ? null : await blocks.body(hash);
       if (body === null) throw new LedgerError(LedgerErrorCode.corruptStore, `block ${h} is committed but its body is missing`, { fatal: true });
       const decoded = decodeBody(body);
-      await index.add({ height: h, ids: decoded.transactions.map((tx) => transactionId(tx)), summaries: decoded.summaries });
+      await index.add({ height: h, ids: decoded.ids, summaries: decoded.summaries });
     }
     return index;
   }
