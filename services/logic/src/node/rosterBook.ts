@@ -19,6 +19,8 @@ export class RosterBook {
   private readonly epochs: SignedRoster[] = [];
   private readonly excluded = new Set<string>();
   private readonly listeners = new Set<(r: SignedRoster) => void>();
+  /** Saves run one after another: two at once would race on the one temporary file. */
+  private saving: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly file: string,
@@ -87,8 +89,18 @@ export class RosterBook {
     return next;
   }
 
+  /**
+   * Queued behind any save still running, and each writes the state as it is when its turn
+   * comes: the last one to finish always holds the newest epoch.
+   */
+  private save(): Promise<void> {
+    const next = this.saving.then(() => this.write());
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
   /** Written to a temporary file and renamed over the old one: a crash leaves the old or the new, never half. */
-  private async save(): Promise<void> {
+  private async write(): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     const body = JSON.stringify({ roster: toHex(this.current.encoded), excluded: [...this.excluded].map((k) => toHex(Buffer.from(k, 'latin1'))) });
     const f = await open(`${this.file}.tmp`, 'w');
