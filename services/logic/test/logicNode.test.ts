@@ -3,7 +3,7 @@ import { addressOf } from '../../protocol/src/address.js';
 import { publicKeyOf } from '../../protocol/src/keys.js';
 import { decodeTransaction } from '../../protocol/src/codec/transaction.js';
 import { decodeExclusion, Misconduct, ROSTER_REGISTRY_ADDRESS } from '../../protocol/src/reception/exclusion.js';
-import { signCoSignature } from '../../protocol/src/reception/coSignature.js';
+import { encodeCoSignature, signCoSignature } from '../../protocol/src/reception/coSignature.js';
 import { buildPackage } from '../../protocol/test/support/receptionFixture.js';
 import { TX_STATUS_NAMES } from '../../protocol/src/types.js';
 import { codeOf, unary, TransactionStatus_State } from '../../rpc/src/index.js';
@@ -112,6 +112,74 @@ describe('a logic node over gRPC', () => {
     expect(await unary(h.client, 'getTransaction', { id })).toMatchObject({ state: TransactionStatus_State.STATE_COMMITTED, outcome: 'SUCCESS' });
     expect((await unary(h.client, 'getAccount', { address: Buffer.from(RECIPIENT) })).balance).toBe('7');
     expect((await unary(h.client, 'getStatus', {})).height).toBe(1n);
+  });
+});
+
+describe('a logic node challenging the members RN_k listed absent', () => {
+  const TIMEOUT_MS = 150;
+
+  /** A package from RN 1 whose first co-signer is listed absent; its honest answer, for the challenge to return. */
+  async function withAbsentMember(h: NodeHarness): Promise<{ absentee: number; honestAnswer: Uint8Array }> {
+    const txs = [...Array(6).keys()].map((i) => signedTransfer(senderKeyOf(i), RECIPIENT, 10n, 0n));
+    const honest = buildPackage(h.cluster, 1, txs);
+    const absentee = honest.committee[0] as number;
+    const built = buildPackage(h.cluster, 1, txs, { coSignature: (m, c) => (m === absentee ? null : c) });
+    expect(built.decoded.absent).toEqual([absentee]);
+    expect(await unary(h.client, 'submitPackage', { package: Buffer.from(built.encoded) })).toEqual({ accepted: 6, excluded: [] });
+    return { absentee, honestAnswer: encodeCoSignature(honest.decoded.coSignatures.find((c) => c.signer === absentee)!) };
+  }
+
+  async function settle(asks: number[], count: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (asks.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200)); // the exclusion (if any) follows the last ask
+  }
+
+  it('when the member is slow and answers truly only on the second ask, then it stays in the roster', async () => {
+    const asks: number[] = [];
+    let answer: Uint8Array = new Uint8Array(0);
+    const h = await startNodeHarness(10, 10, {
+      challengeTimeoutMs: TIMEOUT_MS,
+      challenge: async () => {
+        asks.push(Date.now());
+        if (asks.length === 1) throw new Error('4 DEADLINE_EXCEEDED: busy');
+        return answer;
+      },
+    });
+    try {
+      answer = (await withAbsentMember(h)).honestAnswer;
+      await settle(asks, 2);
+      expect(asks).toHaveLength(2);
+      expect((await unary(h.client, 'getRoster', {})).epoch).toBe(1n);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('when the member never answers, then it is asked challengeAttempts times, each ask after the last one\'s deadline, and then excluded', async () => {
+    const asks: number[] = [];
+    const h = await startNodeHarness(10, 10, {
+      challengeTimeoutMs: TIMEOUT_MS,
+      challengeAttempts: 3,
+      challenge: async () => {
+        asks.push(Date.now());
+        throw new Error('14 UNAVAILABLE: connection refused'); // fails at once, as a dead member does
+      },
+    });
+    try {
+      const { absentee } = await withAbsentMember(h);
+      await settle(asks, 3);
+      expect(asks).toHaveLength(3);
+      expect(asks[1]! - asks[0]!).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
+      expect(asks[2]! - asks[1]!).toBeGreaterThanOrEqual(2 * TIMEOUT_MS - 5);
+      const roster = await unary(h.client, 'getRoster', {});
+      expect(roster.epoch).toBe(2n);
+      expect(roster.members).toHaveLength(9);
+      await h.running.node.produceBlock();
+      expect(await exclusionsIn(h, 1n)).toEqual([{ index: absentee, misconduct: Misconduct.withheldVerdict, outcome: 'SUCCESS' }]);
+    } finally {
+      await h.close();
+    }
   });
 });
 

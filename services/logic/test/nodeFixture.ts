@@ -7,7 +7,7 @@ import { addressOf } from '../../protocol/src/address.js';
 import { encodeTransaction } from '../../protocol/src/codec/transaction.js';
 import { publicKeyOf, signTransaction } from '../../protocol/src/keys.js';
 import { createLogicClient, type LogicClient } from '../../rpc/src/index.js';
-import { startLogicNode, type RunningLogicNode } from '../src/node/startLogicNode.js';
+import { startLogicNode, type LogicNodeProcessConfig, type RunningLogicNode } from '../src/node/startLogicNode.js';
 import { makeCluster, secretKey, type Cluster } from '../../protocol/test/support/receptionFixture.js';
 
 export const FUNDS = 1_000_000_000n;
@@ -33,7 +33,7 @@ export interface NodeHarness {
 }
 
 /** An LN whose genesis funds senders 0..senders-1 and itself, with a roster of `rosterSize` RN keys (no RN runs). */
-export async function startNodeHarness(senders: number, rosterSize = 10): Promise<NodeHarness> {
+export async function startNodeHarness(senders: number, rosterSize = 10, overrides: Partial<LogicNodeProcessConfig> = {}): Promise<NodeHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'cc-ln-'));
   const cluster = makeCluster(rosterSize);
   const allocations = [...Array(senders).keys()].map((i) => ({ address: addressOf(publicKeyOf(senderKeyOf(i))), balance: FUNDS }));
@@ -49,6 +49,7 @@ export async function startNodeHarness(senders: number, rosterSize = 10): Promis
       log: pino({ level: 'silent' }),
       autoProduce: false,
       challengeTimeoutMs: 500,
+      ...overrides,
     });
   const h: NodeHarness = {
     dir,

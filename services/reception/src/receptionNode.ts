@@ -16,6 +16,7 @@ import { Mempool, type BufferedTransaction } from './admission/mempool.js';
 import { RateMeter } from './admission/rateMeter.js';
 import { SenderRateLimiter } from './admission/senderRateLimiter.js';
 import { collectCoSignatures } from './batching/collectCoSignatures.js';
+import { CoSignCache } from './batching/coSignCache.js';
 import { coSign } from './batching/coSigner.js';
 import { submitPackage, type SubmitOutcome } from './batching/submitPackage.js';
 import { ReceptionError, ReceptionErrorCode, UpstreamRejection } from './errors.js';
@@ -28,6 +29,10 @@ import type { RosterFollower, RosterView } from './roster/rosterFollower.js';
 const BATCH_FRAMING_SLACK = 64 * 1024;
 /** Transactions handed to the LN at once when a package's contents are rescued. */
 const RESCUE_CONCURRENCY = 64;
+/** Refusals of the LN that say "not now" rather than "never": a rescue waits them out. */
+const RESCUE_RETRYABLE = new Set<string>([ReceptionErrorCode.upstreamUnavailable, 'OVERLOADED', 'STOPPING', 'INTERNAL']);
+/** Co-signatures remembered: at 0.3 s batches and 6 draws each per RN, minutes of a big roster. */
+const COSIGN_CACHE_ENTRIES = 4_096;
 
 export interface ReceptionNodeDependencies {
   key: Uint8Array;
@@ -57,6 +62,7 @@ export class ReceptionNode {
   private readonly mempool: Mempool;
   private readonly limiter: SenderRateLimiter;
   private readonly rate: RateMeter;
+  private readonly coSigned = new CoSignCache(COSIGN_CACHE_ENTRIES);
   private readonly clock: () => number;
   private readonly inFlight = new Set<Promise<void>>();
   private sequence = { epoch: -1n, next: 0n };
@@ -233,14 +239,15 @@ export class ReceptionNode {
   /** CoSign: the encoded co-signature, or null when a (test-only) withholding node stays silent. */
   coSign(batch: Uint8Array): Uint8Array | null {
     try {
-      const answer = coSign(batch, {
+      const { answer, cached } = coSign(batch, {
         key: this.deps.key,
         verifier: this.deps.verifier,
         committeeSize: this.options.committeeSize,
         rosterOf: (e) => this.deps.roster.rosterOf(e),
+        cache: this.coSigned,
         ...(this.deps.byzantine ? { byzantine: this.deps.byzantine } : {}),
       });
-      this.deps.metrics.coSignServed.inc({ outcome: answer === null ? 'withheld' : 'signed' });
+      this.deps.metrics.coSignServed.inc({ outcome: answer === null ? 'withheld' : cached ? 'cached' : 'signed' });
       return answer;
     } catch (err) {
       if (err instanceof ReceptionError) this.deps.metrics.coSignServed.inc({ outcome: err.code });
@@ -341,19 +348,36 @@ export class ReceptionNode {
     this.deps.log.warn({ again: again.outcome, resigned: resigned.outcome }, 'MISBEHAVIOUR replayed an accepted package');
   }
 
-  /** Hands transactions to the LN one by one (it verifies them); a few at a time. */
+  /**
+   * Hands transactions to the LN one by one (it verifies them); a few at a time. Clients were
+   * told these were taken, so a logic node that is away (restarting), overloaded or stopping is
+   * waited for with backoff, up to `submitGiveUpMs`; only the LN's verdict on a transaction
+   * itself (bad signature, stale nonce…) or that horizon ends the attempt.
+   */
   private async rescue(txs: readonly BufferedTransaction[], path: DirectPath): Promise<void> {
+    const giveUpAt = this.clock() + this.options.submitGiveUpMs;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < txs.length) {
         const t = txs[next++] as BufferedTransaction;
-        try {
-          await this.direct(t.bytes, path);
-        } catch (err) {
-          const code = err instanceof UpstreamRejection || err instanceof ReceptionError ? err.code : 'INTERNAL';
-          if (code === 'DUPLICATE') continue; // the LN has it already
-          this.deps.metrics.rejected.inc({ reason: 'RESCUE_FAILED' });
-          this.deps.log.warn({ id: toHex(t.id), code }, 'a buffered transaction could not be handed to the logic node');
+        let pause = this.options.submitBackoffMs;
+        for (;;) {
+          try {
+            await this.direct(t.bytes, path);
+            break;
+          } catch (err) {
+            const code = err instanceof UpstreamRejection || err instanceof ReceptionError ? err.code : 'INTERNAL';
+            if (code === 'DUPLICATE') break; // the LN has it already
+            if (RESCUE_RETRYABLE.has(code) && this.clock() + pause < giveUpAt) {
+              this.deps.metrics.packageRetries.inc();
+              await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random() / 2)));
+              pause = Math.min(this.options.submitBackoffMaxMs, pause * 2);
+              continue;
+            }
+            this.deps.metrics.rejected.inc({ reason: 'RESCUE_FAILED' });
+            this.deps.log.warn({ id: toHex(t.id), code }, 'a buffered transaction could not be handed to the logic node');
+            break;
+          }
         }
       }
     };

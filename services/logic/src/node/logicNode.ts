@@ -294,7 +294,10 @@ export class LogicNode {
 
   /**
    * RN_k said these members did not answer. Their silence is not evidence (RN_k may be the
-   * liar), so the node asks each itself; no valid answer in time, or a false one, and it goes.
+   * liar), so the node asks each itself. A false answer excludes at once; silence only after
+   * `challengeAttempts` asks with doubling deadlines: an honest member that is merely slow
+   * under load answers a later ask (from its cache, having judged the batch meanwhile), and
+   * excluding it would shrink the committee pool exactly when capacity is short.
    */
   private async challengeAbsent(check: AcceptedPackage, batch: Uint8Array, evidence: Hash): Promise<void> {
     const roster = this.roster.rosterOf(check.batch.epoch);
@@ -303,18 +306,39 @@ export class LogicNode {
     await Promise.all(
       check.absent.map(async (index) => {
         const member = roster.members[index] as RosterMember;
-        try {
-          const c = decodeCoSignature(await this.deps.challenge(member, batch, this.options.challengeTimeoutMs));
-          const answered = c.signer === index && bytesEqual(c.batchHash, check.batch.hash) && verifyCoSignature(c, member.pubkey, this.deps.verifier);
-          if (!answered) offenders.push({ index, misconduct: Misconduct.withheldVerdict });
-          else if (!bytesEqual(c.verdicts, check.verdicts)) offenders.push({ index, misconduct: Misconduct.falseVerdict });
-        } catch (err) {
-          this.deps.log.info({ member: index, err: (err as Error).message }, 'challenged member did not answer');
-          offenders.push({ index, misconduct: Misconduct.withheldVerdict });
-        }
+        const misconduct = await this.challengeMember(index, member, batch, check);
+        if (misconduct !== null) offenders.push({ index, misconduct });
       }),
     );
     if (offenders.length > 0 && !this.stopping) await this.exclude(check.batch.epoch, offenders, evidence);
+  }
+
+  /** Asks one member for its co-signature until it answers or runs out of attempts; null: it answered truly. */
+  private async challengeMember(index: number, member: RosterMember, batch: Uint8Array, check: AcceptedPackage): Promise<Misconduct | null> {
+    let lastError = '';
+    for (let attempt = 0; attempt < this.options.challengeAttempts && !this.stopping; attempt++) {
+      const timeoutMs = this.options.challengeTimeoutMs * 2 ** attempt;
+      const askedAt = Date.now();
+      let c;
+      try {
+        c = decodeCoSignature(await this.deps.challenge(member, batch, timeoutMs));
+      } catch (err) {
+        lastError = (err as Error).message;
+        this.deps.metrics.challenges.inc({ outcome: 'no_answer' });
+        // A refused connection fails at once: the next ask still waits out this one's deadline,
+        // so a member that is restarting has the whole window to come back.
+        const rest = askedAt + timeoutMs - Date.now();
+        if (rest > 0 && attempt + 1 < this.options.challengeAttempts) await new Promise((r) => setTimeout(r, rest));
+        continue;
+      }
+      const answered = c.signer === index && bytesEqual(c.batchHash, check.batch.hash) && verifyCoSignature(c, member.pubkey, this.deps.verifier);
+      const misconduct = !answered ? Misconduct.withheldVerdict : !bytesEqual(c.verdicts, check.verdicts) ? Misconduct.falseVerdict : null;
+      this.deps.metrics.challenges.inc({ outcome: misconduct === null ? 'answered' : 'false_answer' });
+      return misconduct;
+    }
+    if (this.stopping) return null;
+    this.deps.log.info({ member: index, attempts: this.options.challengeAttempts, err: lastError }, 'challenged member did not answer');
+    return Misconduct.withheldVerdict;
   }
 
   // ---- blocks -----------------------------------------------------------------------------

@@ -26,6 +26,12 @@ export function createLogicNodeMetrics(registry: Registry) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    challenges: new Counter({
+      name: 'clusterchain_logic_challenges_total',
+      help: 'Asks of committee members RN_k listed absent, by outcome (answered, false_answer, no_answer)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     exclusions: new Counter({
       name: 'clusterchain_logic_exclusions_total',
       help: 'Reception nodes excluded from the roster, by misconduct',

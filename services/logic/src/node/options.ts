@@ -14,8 +14,10 @@ export interface LogicNodeOptions {
   maxNonceWaitBlocks: number;
   /** Members of a reception committee (WP 2.1: 7). */
   committeeSize: number;
-  /** How long a challenged committee member has to answer before it is excluded. */
+  /** Deadline of the first ask of a challenged committee member; each further ask doubles it. */
   challengeTimeoutMs: number;
+  /** Asks before a silent member is excluded (2 s, 4 s, 8 s by default: 14 s of silence). */
+  challengeAttempts: number;
   /** Rejections remembered for status queries (bounded: a flood of bad transactions must not grow memory). */
   rejectionMemory: number;
 }
@@ -28,5 +30,6 @@ export const DEFAULT_LOGIC_NODE_OPTIONS: Omit<LogicNodeOptions, 'dataDir'> = {
   maxNonceWaitBlocks: 10,
   committeeSize: 7,
   challengeTimeoutMs: 2000,
+  challengeAttempts: 3,
   rejectionMemory: 100_000,
 };

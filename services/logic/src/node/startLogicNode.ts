@@ -7,7 +7,7 @@ import type { StorageBackend } from '../../../storage/src/index.js';
 import { createReceptionClient, createServer, listen, startOpsHttp, stop as stopServer, type CoSignResponse, type ReceptionClient } from '../../../rpc/src/index.js';
 import type { Genesis } from '../ledger/genesis.js';
 import { addLogicService } from './grpcServer.js';
-import { LogicNode } from './logicNode.js';
+import { LogicNode, type LogicNodeDependencies } from './logicNode.js';
 import { createLogicNodeMetrics } from './metrics.js';
 import { DEFAULT_LOGIC_NODE_OPTIONS, type LogicNodeOptions } from './options.js';
 
@@ -24,6 +24,8 @@ export interface LogicNodeProcessConfig extends Partial<LogicNodeOptions> {
   backend?: StorageBackend;
   /** Produce blocks on a timer (default true); tests drive `node.produceBlock()` themselves. */
   autoProduce?: boolean;
+  /** How absent members are asked (default: CoSign over gRPC at their roster endpoint). */
+  challenge?: LogicNodeDependencies['challenge'];
 }
 
 export interface RunningLogicNode {
@@ -54,12 +56,14 @@ export async function startLogicNode(config: LogicNodeProcessConfig): Promise<Ru
     log: config.log,
     metrics,
     ...(config.backend ? { backend: config.backend } : {}),
-    challenge: (member, batch, timeoutMs) =>
-      new Promise<Uint8Array>((resolve, reject) => {
-        clientFor(member.endpoint).coSign({ batch: Buffer.from(batch) }, new Metadata(), { deadline: Date.now() + timeoutMs }, (err: ServiceError | null, res?: CoSignResponse) =>
-          err || res === undefined ? reject(err ?? new Error('empty answer')) : resolve(res.cosignature),
-        );
-      }),
+    challenge:
+      config.challenge ??
+      ((member, batch, timeoutMs) =>
+        new Promise<Uint8Array>((resolve, reject) => {
+          clientFor(member.endpoint).coSign({ batch: Buffer.from(batch) }, new Metadata(), { deadline: Date.now() + timeoutMs }, (err: ServiceError | null, res?: CoSignResponse) =>
+            err || res === undefined ? reject(err ?? new Error('empty answer')) : resolve(res.cosignature),
+          );
+        })),
   });
   const server = createServer();
   addLogicService(server, node, config.log);

@@ -7,6 +7,7 @@ import type { SignatureVerifier } from '../../../protocol/src/signature.js';
 import { ReceptionError, ReceptionErrorCode } from '../errors.js';
 import type { Byzantine } from '../misbehaviour.js';
 import type { RosterView } from '../roster/rosterFollower.js';
+import type { CoSignCache } from './coSignCache.js';
 
 export interface CoSignerDependencies {
   key: Uint8Array;
@@ -14,6 +15,14 @@ export interface CoSignerDependencies {
   committeeSize: number;
   rosterOf: (epoch: bigint) => RosterView | undefined;
   byzantine?: Byzantine;
+  /** Answers already given, by batch hash: a batch is verified once however often it is asked. */
+  cache?: CoSignCache;
+}
+
+export interface CoSignAnswer {
+  /** The encoded co-signature, or null when a (test-only) withholding node stays silent. */
+  answer: Uint8Array | null;
+  cached: boolean;
 }
 
 /**
@@ -22,9 +31,10 @@ export interface CoSignerDependencies {
  * an epoch it keeps: anyone can send CoSign, and verifying strangers' batches would make every
  * RN a free verifier for a flood (DoS). Answers both RN_k and a logic node's challenge.
  *
- * Returns the encoded co-signature, or null when a (test-only) withholding node stays silent.
+ * A cached answer is only looked up after the batch is decoded: the hash is of the bytes, so
+ * the same hash is the same batch, whose roster and committee checks already passed.
  */
-export function coSign(encodedBatch: Uint8Array, deps: CoSignerDependencies): Uint8Array | null {
+export function coSign(encodedBatch: Uint8Array, deps: CoSignerDependencies): CoSignAnswer {
   let batch;
   try {
     batch = decodeBatch(encodedBatch);
@@ -32,6 +42,8 @@ export function coSign(encodedBatch: Uint8Array, deps: CoSignerDependencies): Ui
     if (err instanceof ProtocolError) throw new ReceptionError(ReceptionErrorCode.malformed, `batch: ${err.message}`, { cause: err });
     throw err;
   }
+  const known = deps.cache?.get(batch.hash);
+  if (known !== undefined) return { answer: known, cached: true };
   const roster = deps.rosterOf(batch.epoch);
   if (roster === undefined) throw new ReceptionError(ReceptionErrorCode.unknownEpoch, `roster epoch ${batch.epoch} is not kept here`);
   const self = roster.self;
@@ -42,6 +54,8 @@ export function coSign(encodedBatch: Uint8Array, deps: CoSignerDependencies): Ui
   }
   const verdicts = judgeTransactions(batch.transactions, deps.verifier);
   const said = deps.byzantine ? deps.byzantine.coSign(batch.hash, verdicts, batch.transactions.length) : { batchHash: batch.hash, verdicts };
-  if (said === null) return null;
-  return encodeCoSignature(signCoSignature(self, said.batchHash, said.verdicts, deps.key));
+  if (said === null) return { answer: null, cached: false };
+  const answer = encodeCoSignature(signCoSignature(self, said.batchHash, said.verdicts, deps.key));
+  deps.cache?.put(batch.hash, answer);
+  return { answer, cached: false };
 }
