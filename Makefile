@@ -47,8 +47,11 @@ typecheck: install ## Type-check everything, tests included
 unit: build ## Run jest only (after building)
 	$(NODE_ESM) npx jest $(JEST_ARGS)
 
-test: build lint typecheck ## Install, build, lint, type-check and run every test
+# The end-to-end suites run after the others and alone: they start whole devnets of real
+# processes, and sharing the two cores with other suites would measure the machine, not the code.
+test: build lint typecheck ## Install, build, lint, type-check and run every test, end to end included
 	$(NODE_ESM) npx jest --ci $(JEST_ARGS)
+	$(NODE_ESM) npx jest --ci --roots e2e --runInBand --passWithNoTests $(JEST_ARGS)
 
 bench: build ## Run the benchmarks; writes bench/results/*.json
 	node --expose-gc dist/bench/src/run.js $(BENCH_ARGS)
@@ -56,8 +59,8 @@ bench: build ## Run the benchmarks; writes bench/results/*.json
 devnet: build ## Run a one-cluster chain locally: 1 logic node, 8 reception nodes (DEVNET_ARGS="--reset --reception-nodes 8 --slot-ms 1000")
 	node dist/services/devnet/src/bin/devnet.js $(DEVNET_ARGS)
 
-e2e: build ## End-to-end: the devnet's real processes under the wallet's bench (e2e/)
-	$(NODE_ESM) npx jest --ci --roots e2e $(JEST_ARGS)
+e2e: build ## Only the end-to-end suites: the devnet's real processes under the wallet's bench (e2e/)
+	$(NODE_ESM) npx jest --ci --roots e2e --runInBand $(JEST_ARGS)
 
 tools: ## Tools the tests need beyond npm (none yet)
 	@echo "no external tools needed yet"

@@ -39,7 +39,7 @@ describe('a reception layer with 10% liars under load', () => {
       // Eleven nodes share this process's one event loop: a member that answers late here is
       // slow, not absent, so the timeouts are far above what one loop under this load needs.
       rn: { batchMs: 300, coSignTimeoutMs: 15_000 },
-      ln: { maxNonceWaitBlocks: 1_000, challengeTimeoutMs: 15_000 },
+      ln: { maxNonceWaitMs: 3_600_000, challengeTimeoutMs: 15_000 },
     });
     let producing = true;
     const producer = (async () => {

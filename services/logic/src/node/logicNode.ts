@@ -93,7 +93,7 @@ export class LogicNode {
     private readonly txIndex: TxIndex,
     readonly roster: RosterBook,
   ) {
-    this.pool = new PendingPool(options.pendingCapacity, options.maxNonceWaitBlocks);
+    this.pool = new PendingPool(options.pendingCapacity, nonceWaitBlocks(options));
     this.rejections = new RecentRejections(options.rejectionMemory);
     this.pubkey = publicKeyOf(deps.key);
     this.producerKey = senderKey(this.pubkey);
@@ -349,7 +349,7 @@ export class LogicNode {
     const blockNumber = this.nextBlockNumber();
     const taken = this.pool.take(this.options.maxBlockTransactions, blockNumber, (sender) => this.nonceOf(sender));
     for (const t of taken.stale) this.reject(t.id, 'STALE_NONCE', 'the nonce was already used when the transaction reached a block');
-    for (const t of taken.gapExpired) this.reject(t.id, 'NONCE_GAP', `an earlier nonce of the sender did not arrive within ${this.options.maxNonceWaitBlocks} blocks`);
+    for (const t of taken.gapExpired) this.reject(t.id, 'NONCE_GAP', `an earlier nonce of the sender did not arrive within ${nonceWaitBlocks(this.options)} blocks`);
     const started = performance.now();
     // Timestamps never go backwards, whatever the wall clock does.
     const timestamp = BigInt(Math.max(this.clock(), Number(engine.head.header.timestamp) + 1));
@@ -429,4 +429,9 @@ export class LogicNode {
 function malformed(what: string, err: unknown): NodeError {
   if (err instanceof ProtocolError) return new NodeError(NodeErrorCode.malformed, `${what}: ${err.message}`, { cause: err, meta: { protocolCode: err.code } });
   throw err;
+}
+
+/** The nonce wait in whole blocks, at least one. */
+function nonceWaitBlocks(o: Pick<LogicNodeOptions, 'maxNonceWaitMs' | 'slotMs'>): number {
+  return Math.max(1, Math.ceil(o.maxNonceWaitMs / o.slotMs));
 }

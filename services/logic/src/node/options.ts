@@ -10,8 +10,13 @@ export interface LogicNodeOptions {
   maxBlockTransactions: number;
   /** Transactions waiting for a block; past it, submitters get OVERLOADED and back off. */
   pendingCapacity: number;
-  /** Blocks a transaction may wait for an earlier nonce of its sender before it is dropped. */
-  maxNonceWaitBlocks: number;
+  /**
+   * How long a transaction may wait for an earlier nonce of its sender before it is dropped
+   * (NONCE_GAP), counted in blocks of `slotMs`. Routing by signature spreads one sender's
+   * transactions over several RN_k, so nonces arrive out of order by design; the wait matches
+   * how long an RN keeps trying to deliver a package (its submitGiveUpMs, 60 s).
+   */
+  maxNonceWaitMs: number;
   /** Members of a reception committee (WP 2.1: 7). */
   committeeSize: number;
   /** Deadline of the first ask of a challenged committee member; each further ask doubles it. */
@@ -27,7 +32,7 @@ export const DEFAULT_LOGIC_NODE_OPTIONS: Omit<LogicNodeOptions, 'dataDir'> = {
   slotMs: 3000,
   maxBlockTransactions: 100_000,
   pendingCapacity: 400_000,
-  maxNonceWaitBlocks: 10,
+  maxNonceWaitMs: 60_000,
   committeeSize: 7,
   challengeTimeoutMs: 2000,
   challengeAttempts: 3,
