@@ -15,6 +15,8 @@ export interface RpcOptions {
   keepaliveTimeMs: number;
   /** How long to wait for the ping's answer before dropping the connection, in ms. */
   keepaliveTimeoutMs: number;
+  /** HTTP/2 receive window of every stream (and, twice it, of the connection), in bytes. */
+  flowControlWindowBytes: number;
 }
 
 export const defaultRpcOptions: Readonly<RpcOptions> = {
@@ -27,6 +29,11 @@ export const defaultRpcOptions: Readonly<RpcOptions> = {
   // often (a C-core or Go server would need its minimum ping interval lowered to match).
   keepaliveTimeMs: 30_000,
   keepaliveTimeoutMs: 10_000,
+  // HTTP/2 starts every stream at a 64 KB window: a 700 KB batch then needs a dozen WINDOW_UPDATE
+  // round trips, each waiting for the receiver's event loop to read. On a loaded RN that was
+  // 2-6 s for one CoSign, long enough to list honest members absent. One message's worth lets
+  // any message we accept arrive in one go; the message limit still bounds what is buffered.
+  flowControlWindowBytes: 16 * MiB,
 };
 
 /** grpc-js options for a client channel. */
@@ -39,6 +46,7 @@ export function channelOptions(options: Partial<RpcOptions> = {}): ChannelOption
     'grpc.keepalive_timeout_ms': o.keepaliveTimeoutMs,
     // Ping also while no call is open, so that a channel kept for the next call is known alive.
     'grpc.keepalive_permit_without_calls': 1,
+    'grpc-node.flow_control_window': o.flowControlWindowBytes,
   };
 }
 
