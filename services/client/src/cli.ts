@@ -80,7 +80,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: statusCommand,
   },
   bench: {
-    usage: 'bench [--accounts N] [--rate TPS] [--duration S | --count N] [--verify]',
+    usage: 'bench [--accounts N] [--rate TPS] [--duration S | --count N] [--window N] [--verify]',
     summary: 'fund fresh accounts, load the chain with transfers, report TPS, latency and verify capacity',
     options: {
       accounts: { type: 'string' },
@@ -92,6 +92,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       direct: { type: 'boolean' },
       chunk: { type: 'string' },
       streams: { type: 'string' },
+      window: { type: 'string' },
     },
     flags: [
       '--accounts N        fresh accounts funded from the keys directory\'s funded keys (default 2000)',
@@ -103,6 +104,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       '--direct            send to the logic node even when reception nodes could take them',
       '--chunk N           transactions per SubmitTxStream (default 500)',
       '--streams N         streams in flight per reception node (default 4)',
+      '--window N          at most N transfers submitted and not yet committed (default: one slot of verify capacity)',
     ],
     run: benchCommand,
   },

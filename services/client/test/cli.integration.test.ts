@@ -141,4 +141,12 @@ describe('clusterchain against a real logic node (roster of 5: the direct path)'
     expect(report['p99_ms'] as number).toBeGreaterThanOrEqual(report['p50_ms'] as number);
     expect(report['verify']).toMatchObject({ ok: true, transactions: { checked: 200, committed_success: 200, problems: {} }, accounts: { checked: 20, mismatched: 0 }, supply: { conserved: true } });
   });
+
+  it('when bench runs with --window 25, then no more than 25 transfers are ever uncommitted: 200 take at least 8 blocks', async () => {
+    const r = await runCli(['bench', ...common, '--count', '200', '--accounts', '20', '--window', '25', '--verify-seconds', '0.2', '--json']);
+    if (r.code !== 0) throw new Error(`bench failed (${r.code}): ${r.stderr}\n${r.stdout}`);
+    const report = r.json();
+    expect(report).toMatchObject({ submitted: 200, committed: 200, rejected: 0, window: 25 });
+    expect(report['slots'] as number).toBeGreaterThanOrEqual(8);
+  });
 });

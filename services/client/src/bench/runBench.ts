@@ -10,7 +10,7 @@ import { keyFilesIn, loadKey } from '../keyStore.js';
 import { hex } from '../output.js';
 import { CommitTracker } from './commitTracker.js';
 import { DEFAULT_LOAD_DRIVER_OPTIONS, LoadDriver } from './loadDriver.js';
-import { DEFAULT_DURATION_S, MAX_TRANSFER_AMOUNT, OPEN_ENDED_FUNDING, type BenchOptions } from './options.js';
+import { DEFAULT_DURATION_S, MAX_TRANSFER_AMOUNT, OPEN_ENDED_FUNDING, WINDOW_SLOTS, type BenchOptions } from './options.js';
 import { TransferSigner, type BenchAccount, type SignedTransfer } from './signer.js';
 import { DirectSubmitter, StreamSubmitter, type Submitter } from './submitters.js';
 import { measureVerifyCapacity } from './verifyCapacity.js';
@@ -24,6 +24,8 @@ export interface BenchReport {
   p50_ms: number;
   p99_ms: number;
   verify_capacity_tps: number;
+  /** At most this many transfers were submitted and uncommitted at once (as-fast runs). */
+  window: number;
   duration_s: number;
   accounts: number;
   slots: number;
@@ -147,6 +149,8 @@ export async function runBench(chain: ChainConnection, keysDir: string, options:
   );
   const tracker = new CommitTracker(chain, status.height);
   const rejectedLoad: string[] = [];
+  let loadRejections = 0;
+  const window = options.window ?? Math.max(options.chunkSize, Math.round(capacity.capacityTps * (slotMs / 1000) * WINDOW_SLOTS));
   const driver = new LoadDriver(
     submitters,
     useReception ? direct : null,
@@ -154,6 +158,7 @@ export async function runBench(chain: ChainConnection, keysDir: string, options:
       onFirstSend: (tx, at) => tracker.expect(tx.id, at, tx.from >= 0),
       onRejected: (tx, code, message) => {
         tracker.forget(tx.id);
+        if (tx.from >= 0) loadRejections++;
         if (tx.from >= 0 && rejectedLoad.length < 5) rejectedLoad.push(`${hex(tx.id)}: ${code}: ${message}`);
       },
     },
@@ -235,7 +240,8 @@ export async function runBench(chain: ChainConnection, keysDir: string, options:
       while (generated < target) {
         const elapsedS = (performance.now() - started) / 1000;
         if (durationS !== undefined && elapsedS >= durationS) break;
-        let allowed = options.rate !== undefined ? Math.ceil(options.rate * elapsedS) - generated : 2 * driver.capacity - driver.buffered;
+        const uncommitted = generated - tracker.committedLoad - loadRejections;
+        let allowed = options.rate !== undefined ? Math.ceil(options.rate * elapsedS) - generated : Math.min(2 * driver.capacity - driver.buffered, window - uncommitted);
         allowed = Math.min(allowed, target - generated, 2000);
         for (let i = 0; i < allowed; i++) {
           const tx = nextTx();
@@ -264,6 +270,7 @@ export async function runBench(chain: ChainConnection, keysDir: string, options:
       p50_ms: round(tracker.latencies.percentile(50)),
       p99_ms: round(tracker.latencies.percentile(99)),
       verify_capacity_tps: round(capacity.capacityTps),
+      window,
       duration_s: round(durationSec),
       accounts: n,
       slots: Number(tracker.height - heightAtStart),

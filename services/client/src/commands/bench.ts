@@ -21,6 +21,7 @@ export function benchOptionsOf(ctx: CommandContext): BenchOptions {
     direct: ctx.values['direct'] === true,
     chunkSize: optional(ctx, 'chunk', (t, w) => parsePositiveInt(t, w, 50_000)) ?? DEFAULT_BENCH_OPTIONS.chunkSize,
     streamsPerRn: optional(ctx, 'streams', (t, w) => parsePositiveInt(t, w, 64)) ?? DEFAULT_BENCH_OPTIONS.streamsPerRn,
+    window: optional(ctx, 'window', (t, w) => parsePositiveInt(t, w, 10_000_000)),
   };
 }
 
@@ -29,7 +30,7 @@ function reportText(r: BenchReport): string[] {
     `bench: ${r.accounts} accounts, ${r.path === 'reception' ? 'routed to reception nodes' : 'direct to the logic node'}`,
     `  submitted     ${r.submitted} (${r.submit_tps} tx/s)   rejected ${r.rejected}${r.rejected > 0 ? ` ${JSON.stringify(r.rejections)}` : ''}   retries ${r.retries}`,
     `  committed     ${r.committed} in ${r.duration_s} s over ${r.slots} blocks = ${r.committed_tps} tx/s${r.uncommitted > 0 ? `   NOT COMMITTED ${r.uncommitted}` : ''}`,
-    `  latency       p50 ${r.p50_ms} ms   p99 ${r.p99_ms} ms (submit → seen in a block)`,
+    `  latency       p50 ${r.p50_ms} ms   p99 ${r.p99_ms} ms (submit → seen in a block; at most ${r.window} uncommitted at once)`,
     `  capacity      ${r.verify_per_s} verifications/s on ${r.cores} cores ÷ 7 = ${r.verify_capacity_tps} tx/s (this machine's reception ceiling)`,
   ];
   if (r.verify) {
