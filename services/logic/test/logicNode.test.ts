@@ -105,6 +105,24 @@ describe('a logic node over gRPC', () => {
     expect(records).toEqual([{ index: liar, misconduct: Misconduct.falseVerdict, outcome: 'SUCCESS' }]);
   });
 
+  it('when the node restarts before the next block, then every acknowledged transaction is still pending and then commits', async () => {
+    const txs = [...Array(6).keys()].map((i) => signedTransfer(senderKeyOf(20 + i), RECIPIENT, 3n, 0n));
+    const built = buildPackage(h.cluster, 2, txs);
+    expect(await unary(h.client, 'submitPackage', { package: Buffer.from(built.encoded) })).toEqual({ accepted: 6, excluded: [] });
+    const direct = await unary(h.client, 'submitTx', { transaction: Buffer.from(signedTransfer(senderKeyOf(30), RECIPIENT, 4n, 0n)) });
+    const ids = [...txs.map((t) => Buffer.from(decodeTransaction(t).id)), direct.id];
+
+    await h.restart(); // the pending pool lived in memory only; the intake journal brings it back
+    expect((await unary(h.client, 'getStatus', {})).pending).toBe(7);
+    for (const id of ids) expect((await unary(h.client, 'getTransaction', { id })).state).toBe(TransactionStatus_State.STATE_PENDING);
+    await h.running.node.produceBlock();
+    for (const id of ids) expect(await unary(h.client, 'getTransaction', { id })).toMatchObject({ state: TransactionStatus_State.STATE_COMMITTED, outcome: 'SUCCESS' });
+    expect((await unary(h.client, 'getAccount', { address: Buffer.from(RECIPIENT) })).balance).toBe('22');
+
+    await h.restart(); // settled entries left the journal: nothing comes back twice
+    expect((await unary(h.client, 'getStatus', {})).pending).toBe(0);
+  });
+
   it('when the node restarts, then committed transactions, balances and the exclusions are still there', async () => {
     const { id } = await unary(h.client, 'submitTx', { transaction: Buffer.from(signedTransfer(senderKeyOf(5), RECIPIENT, 7n, 0n)) });
     await h.running.node.produceBlock();

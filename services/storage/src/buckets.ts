@@ -5,7 +5,7 @@
  *
  * Ids are NEVER reused or renumbered: a database written by an older build must read the same
  * under a newer one. To retire a bucket, comment its line out and keep the comment; to add one,
- * take the next free id (7) — ids are one byte, 0..255.
+ * take the next free id (8) — ids are one byte, 0..255.
  */
 export enum Bucket {
   /** Database-wide facts, one key each: schema version, chain space id, last committed height. */
@@ -25,7 +25,12 @@ export enum Bucket {
    * status u8 ‖ fee varint. A secondary index the logic node keeps for status queries.
    */
   txLocation = 6,
-  // next free id: 7
+  /**
+   * Transactions a logic node has acknowledged and not yet settled (in a block or rejected), by
+   * transaction id (32 B): its intake journal, replayed into the pending pool on open.
+   */
+  intake = 7,
+  // next free id: 8
 }
 
 /** The largest id a bucket can have: the prefix is one byte. */

@@ -60,7 +60,7 @@ export function addLogicService(server: Server, node: LogicNode, log: Logger): v
 
   const impl: LogicServer = {
     submitPackage: unary('SubmitPackage', async (req) => node.submitPackage(req.package)),
-    submitTx: unary('SubmitTx', (req) => ({ id: Buffer.from(node.submitTransaction(req.transaction)) })),
+    submitTx: unary('SubmitTx', async (req) => ({ id: Buffer.from(await node.submitTransaction(req.transaction)) })),
     getAccount: unary('GetAccount', (req) => {
       if (req.address.length !== ADDRESS_LENGTH) throw invalid(`address must be ${ADDRESS_LENGTH} bytes, got ${req.address.length}`);
       const a = node.account(req.address);

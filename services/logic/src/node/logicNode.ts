@@ -20,6 +20,7 @@ import type { Genesis } from '../ledger/genesis.js';
 import { LogicLedger } from '../ledger/logicLedger.js';
 import type { TrustedTransaction } from '../ledger/trustedTransaction.js';
 import { NodeError, NodeErrorCode } from './errors.js';
+import { IntakeJournal } from './intakeJournal.js';
 import type { LogicNodeMetrics } from './metrics.js';
 import type { LogicNodeOptions } from './options.js';
 import { PendingPool } from './pendingPool.js';
@@ -91,6 +92,7 @@ export class LogicNode {
     private readonly deps: LogicNodeDependencies,
     private readonly ledger: LogicLedger,
     private readonly txIndex: TxIndex,
+    private readonly journal: IntakeJournal,
     readonly roster: RosterBook,
   ) {
     this.pool = new PendingPool(options.pendingCapacity, nonceWaitBlocks(options));
@@ -109,12 +111,41 @@ export class LogicNode {
     try {
       const txIndex = await TxIndex.open(ledger.db, ledger.store, ledger.engine.head.height);
       const roster = await RosterBook.open(join(options.dataDir, 'roster.json'), deps.key, deps.initialRoster);
-      deps.log.info({ height: ledger.engine.head.height.toString(), epoch: roster.current.roster.epoch.toString(), members: roster.current.roster.members.length }, 'logic node opened');
-      return new LogicNode(options, deps, ledger, txIndex, roster);
+      const node = new LogicNode(options, deps, ledger, txIndex, new IntakeJournal(ledger.db), roster);
+      const recovered = await node.recoverIntake();
+      deps.log.info(
+        { height: ledger.engine.head.height.toString(), epoch: roster.current.roster.epoch.toString(), members: roster.current.roster.members.length, recoveredPending: recovered },
+        'logic node opened',
+      );
+      return node;
     } catch (err) {
       await ledger.close();
       throw err;
     }
+  }
+
+  /**
+   * Puts back into the pending pool what the journal holds: transactions acknowledged before a
+   * crash and not yet settled. Those that committed meanwhile (their journal delete did not land)
+   * or whose nonce is used are dropped. Returns how many went back.
+   */
+  private async recoverIntake(): Promise<number> {
+    const entries = await this.journal.replay((key, err) => this.deps.log.error({ key: toHex(key), err }, 'dropping an intake journal entry that does not decode'));
+    const settled: Hash[] = [];
+    const block = this.nextBlockNumber();
+    let recovered = 0;
+    for (const t of entries) {
+      const sender = senderKey(t.tx.pubkey);
+      if (t.tx.nonce < this.nonceOf(sender) || (await this.txIndex.get(t.id)) !== null || !this.pool.add(t, block)) {
+        settled.push(t.id);
+        continue;
+      }
+      if (sender === this.producerKey) this.ownPending++;
+      recovered++;
+    }
+    await this.journal.forget(settled);
+    this.deps.metrics.pending.set(this.pool.size);
+    return recovered;
   }
 
   /** The node's address: the block producer's, earning fees of transactions that name no committee. */
@@ -190,16 +221,18 @@ export class LogicNode {
     }
     this.rememberBatch(decoded.decodedBatch.hash, decoded.hash);
     this.deps.metrics.packages.inc({ outcome: check.selfVerified ? 'self_verified' : 'trusted' });
-    const accepted = this.queueChecked(check, new Set(excluded));
+    const queued = this.queueChecked(check, new Set(excluded));
+    // Durable before RN_k hears "accepted": after that nobody would send these again.
+    await this.journal.record(queued);
     if (check.absent.length > 0) void this.challengeAbsent(check, decoded.batch, decoded.hash);
-    return { accepted, excluded };
+    return { accepted: queued.length, excluded };
   }
 
   /**
    * The sparse path (WP 2.1, last paragraph): a transaction sent to the logic node directly,
    * verified here. Returns its id.
    */
-  submitTransaction(encoded: Uint8Array): Hash {
+  async submitTransaction(encoded: Uint8Array): Promise<Hash> {
     this.assertRunning();
     let d: DecodedTransaction;
     try {
@@ -218,23 +251,26 @@ export class LogicNode {
       throw new NodeError(NodeErrorCode.duplicate, `nonce ${d.tx.nonce} is already used`, { meta: { reason: 'STALE_NONCE' } });
     }
     if (this.pool.free < 1) throw new NodeError(NodeErrorCode.overloaded, `${this.pool.size} transactions pending; retry later`);
-    this.pool.add({ tx: d.tx, id: d.id }, this.nextBlockNumber());
+    const t = { tx: d.tx, id: d.id };
+    if (!this.pool.add(t, this.nextBlockNumber())) throw new NodeError(NodeErrorCode.duplicate, 'the transaction is already pending');
     this.deps.metrics.transactionsQueued.inc({ path: 'direct' });
+    await this.journal.record([t]);
     return d.id;
   }
 
-  private queueChecked(check: AcceptedPackage, excluded: ReadonlySet<number>): number {
+  /** Queues a checked package's transactions; returns those newly queued (not already pending). */
+  private queueChecked(check: AcceptedPackage, excluded: ReadonlySet<number>): TrustedTransaction[] {
     const batch = check.batch;
     const roster = this.roster.rosterOf(batch.epoch);
     // WP 5: the fee goes to the RNs that verified the transaction, liars left out.
     const feeRecipients = check.committee.filter((m) => !excluded.has(m)).map((m) => addressKey(addressOf((roster?.members[m] as RosterMember).pubkey)));
     const block = this.nextBlockNumber();
-    let accepted = 0;
+    const queued: TrustedTransaction[] = [];
     for (const { decoded } of check.transactions) {
       const t: TrustedTransaction = feeRecipients.length > 0 ? { tx: decoded.tx, id: decoded.id, feeRecipients } : { tx: decoded.tx, id: decoded.id };
-      if (this.pool.add(t, block)) accepted++;
+      if (this.pool.add(t, block)) queued.push(t);
     }
-    this.deps.metrics.transactionsQueued.inc({ path: 'committee' }, accepted);
+    this.deps.metrics.transactionsQueued.inc({ path: 'committee' }, queued.length);
     if (check.selfVerified) {
       for (let i = 0; i < batch.transactions.length; i++) {
         if (isValid(check.verdicts, i)) continue;
@@ -247,7 +283,7 @@ export class LogicNode {
         }
       }
     }
-    return accepted;
+    return queued;
   }
 
   private rememberBatch(batchHash: Hash, packageHash: Hash): void {
@@ -281,7 +317,9 @@ export class LogicNode {
     this.ownPending++;
     this.pool.add({ tx, id }, this.nextBlockNumber());
     this.deps.metrics.transactionsQueued.inc({ path: 'system' });
-    const next = await this.roster.exclude(members);
+    // roster.exclude marks the members excluded before its first await: a concurrent package
+    // naming the same liar must find it excluded, or the liar would be recorded twice.
+    const [next] = await Promise.all([this.roster.exclude(members), this.journal.record([{ tx, id }])]);
     for (const m of members) {
       this.deps.metrics.exclusions.inc({ misconduct: MISCONDUCT_NAMES[m.misconduct] });
       this.deps.log.warn(
@@ -354,8 +392,10 @@ export class LogicNode {
     // Timestamps never go backwards, whatever the wall clock does.
     const timestamp = BigInt(Math.max(this.clock(), Number(engine.head.header.timestamp) + 1));
     const block = await this.ledger.produceBlock(taken.block, { timestamp, feeRecipients: [this.producerKey] });
-    await this.txIndex.add({ height: block.header.height, ids: taken.block.map((t) => t.id), summaries: block.summaries });
+    const ids = taken.block.map((t) => t.id);
+    await this.txIndex.add({ height: block.header.height, ids, summaries: block.summaries });
     this.pool.settle(taken.block);
+    await this.journal.forget([...ids, ...taken.stale.map((t) => t.id), ...taken.gapExpired.map((t) => t.id)]);
     const own = taken.block.filter((t) => senderKey(t.tx.pubkey) === this.producerKey).length;
     this.ownPending -= BigInt(own);
     const m = this.deps.metrics;
