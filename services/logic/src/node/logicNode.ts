@@ -254,6 +254,7 @@ export class LogicNode {
     const t = { tx: d.tx, id: d.id };
     if (!this.pool.add(t, this.nextBlockNumber())) throw new NodeError(NodeErrorCode.duplicate, 'the transaction is already pending');
     this.deps.metrics.transactionsQueued.inc({ path: 'direct' });
+    this.deps.metrics.pending.set(this.pool.size);
     await this.journal.record([t]);
     return d.id;
   }
@@ -271,6 +272,7 @@ export class LogicNode {
       if (this.pool.add(t, block)) queued.push(t);
     }
     this.deps.metrics.transactionsQueued.inc({ path: 'committee' }, queued.length);
+    this.deps.metrics.pending.set(this.pool.size);
     if (check.selfVerified) {
       for (let i = 0; i < batch.transactions.length; i++) {
         if (isValid(check.verdicts, i)) continue;
