@@ -56,6 +56,11 @@ export function createReceptionMetrics(registry: Registry) {
       registers,
     }),
     packageRetries: new Counter({ name: 'clusterchain_reception_package_retries_total', help: 'SubmitPackage attempts repeated after UNAVAILABLE or RESOURCE_EXHAUSTED', registers }),
+    rescueRetries: new Counter({
+      name: 'clusterchain_reception_rescue_retries_total',
+      help: 'Direct hand-overs of buffered transactions to the logic node repeated after it answered "not now" (away, overloaded, stopping)',
+      registers,
+    }),
     mempool: new Gauge({ name: 'clusterchain_reception_mempool_transactions', help: 'Transactions buffered here as RN_k, waiting for the next batch', registers }),
     packagesInFlight: new Gauge({ name: 'clusterchain_reception_packages_in_flight', help: 'Packages sealed and not yet answered by the logic node', registers }),
     rosterEpoch: new Gauge({ name: 'clusterchain_reception_roster_epoch', help: 'Roster epoch this RN follows (0: none yet)', registers }),

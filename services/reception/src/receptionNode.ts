@@ -369,7 +369,7 @@ export class ReceptionNode {
             const code = err instanceof UpstreamRejection || err instanceof ReceptionError ? err.code : 'INTERNAL';
             if (code === 'DUPLICATE') break; // the LN has it already
             if (RESCUE_RETRYABLE.has(code) && this.clock() + pause < giveUpAt) {
-              this.deps.metrics.packageRetries.inc();
+              this.deps.metrics.rescueRetries.inc();
               await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random() / 2)));
               pause = Math.min(this.options.submitBackoffMaxMs, pause * 2);
               continue;

@@ -36,21 +36,7 @@ export const defaultRpcOptions: Readonly<RpcOptions> = {
   flowControlWindowBytes: 16 * MiB,
 };
 
-/** grpc-js options for a client channel. */
-export function channelOptions(options: Partial<RpcOptions> = {}): ChannelOptions {
-  const o = { ...defaultRpcOptions, ...options };
-  return {
-    'grpc.max_receive_message_length': o.maxMessageBytes,
-    'grpc.max_send_message_length': o.maxMessageBytes,
-    'grpc.keepalive_time_ms': o.keepaliveTimeMs,
-    'grpc.keepalive_timeout_ms': o.keepaliveTimeoutMs,
-    // Ping also while no call is open, so that a channel kept for the next call is known alive.
-    'grpc.keepalive_permit_without_calls': 1,
-    'grpc-node.flow_control_window': o.flowControlWindowBytes,
-  };
-}
-
-/** grpc-js options for a server: the same limits, and pings towards clients too. */
+/** grpc-js options for a server: our message limits, and pings towards clients too. */
 export function serverOptions(options: Partial<RpcOptions> = {}): ChannelOptions {
   const o = { ...defaultRpcOptions, ...options };
   return {
@@ -58,6 +44,19 @@ export function serverOptions(options: Partial<RpcOptions> = {}): ChannelOptions
     'grpc.max_send_message_length': o.maxMessageBytes,
     'grpc.keepalive_time_ms': o.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': o.keepaliveTimeoutMs,
+  };
+}
+
+/**
+ * grpc-js options for a client channel: the server's, plus what only a client can set (the
+ * server's receive window is set per session by `listen`, see server.ts).
+ */
+export function channelOptions(options: Partial<RpcOptions> = {}): ChannelOptions {
+  return {
+    ...serverOptions(options),
+    // Ping also while no call is open, so that a channel kept for the next call is known alive.
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc-node.flow_control_window': options.flowControlWindowBytes ?? defaultRpcOptions.flowControlWindowBytes,
   };
 }
 

@@ -7,6 +7,8 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { defaultRpcOptions, serverOptions, type RpcOptions } from './channel.js';
 
 const windowOf = new WeakMap<Server, number>();
+/** HTTP/2 servers already hooked: a grpc-js server bound twice lists the first one again. */
+const widened = new WeakSet<Http2Server>();
 
 /** A grpc-js server with our message-size, keepalive and flow-control defaults; add services, then `listen`. */
 export function createServer(options: Partial<RpcOptions> = {}): Server {
@@ -25,7 +27,8 @@ function widenReceiveWindows(server: Server, windowBytes: number): void {
   const http2Servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
   if (!(http2Servers instanceof Map)) throw new Error('grpc-js internals changed: Server.http2Servers is gone; cannot set the HTTP/2 flow-control window');
   for (const h of http2Servers.keys() as IterableIterator<Http2Server>) {
-    if (h.listenerCount('session') > 1) continue; // already widened (bound twice)
+    if (widened.has(h)) continue;
+    widened.add(h);
     h.on('session', (session: ServerHttp2Session) => {
       session.settings({ initialWindowSize: windowBytes });
       session.setLocalWindowSize(2 * windowBytes);

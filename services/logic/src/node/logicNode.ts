@@ -131,12 +131,14 @@ export class LogicNode {
    */
   private async recoverIntake(): Promise<number> {
     const entries = await this.journal.replay((key, err) => this.deps.log.error({ key: toHex(key), err }, 'dropping an intake journal entry that does not decode'));
+    // A committed transaction usually used its nonce, but not always (INSUFFICIENT_FEE takes none): ask the index too.
+    const committed = await this.txIndex.committed(entries.map((t) => t.id));
     const settled: Hash[] = [];
     const block = this.nextBlockNumber();
     let recovered = 0;
-    for (const t of entries) {
+    for (const [i, t] of entries.entries()) {
       const sender = senderKey(t.tx.pubkey);
-      if (t.tx.nonce < this.nonceOf(sender) || (await this.txIndex.get(t.id)) !== null || !this.pool.add(t, block)) {
+      if (committed[i] === true || t.tx.nonce < this.nonceOf(sender) || !this.pool.add(t, block)) {
         settled.push(t.id);
         continue;
       }

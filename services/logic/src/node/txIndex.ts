@@ -70,6 +70,12 @@ export class TxIndex {
     this.indexedHeight = block.height;
   }
 
+  /** Which of `ids` are committed, in one read. */
+  async committed(ids: readonly Hash[]): Promise<boolean[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.getMany(Bucket.txLocation, ids)).map((raw) => raw !== null);
+  }
+
   async get(id: Hash): Promise<TxLocation | null> {
     const raw = await this.db.get(Bucket.txLocation, id);
     return raw === null ? null : decodeLocation(raw);
