@@ -1,5 +1,6 @@
 import { addressOf } from '../../../protocol/src/address.js';
 import { encodeTransaction, transactionId } from '../../../protocol/src/codec/transaction.js';
+import { signDigest } from '../../../protocol/src/keys.js';
 import { nativeSecp256k1, type NativeSecp256k1 } from '../../../protocol/src/signature.js';
 import type { Address, Transaction } from '../../../protocol/src/types.js';
 
@@ -23,10 +24,11 @@ export interface BenchAccount {
 const EMPTY = new Uint8Array(0);
 
 /**
- * Signs transfers with libsecp256k1 rather than keys.ts's noble signer: the load generator signs
- * tens of thousands per run on a core it shares with the devnet, and native signing is ~10x
- * faster. Both produce the same bytes (RFC 6979 nonces without extra entropy, low-S): a test holds
- * them to it, so the chain sees exactly what `transfer` would send.
+ * Makes accounts and signs transfers for the load generator without the per-call checks of
+ * signTransaction (it re-derives the public key each time): the bench signs tens of thousands
+ * per run on a core it shares with the devnet. Keys come from libsecp256k1 directly; signatures
+ * from keys.ts's signDigest, so the chain sees exactly what `transfer` would send (a test holds
+ * the bytes equal).
  */
 export class TransferSigner {
   readonly #lib: NativeSecp256k1;
@@ -46,7 +48,7 @@ export class TransferSigner {
   sign(sender: BenchAccount, to: Address, amount: bigint, nonce: bigint): { tx: Transaction; encoded: Uint8Array; id: Uint8Array } {
     const unsigned = { nonce, to, amount, gasLimit: 0n, code: EMPTY, data: EMPTY, pubkey: sender.publicKey };
     const id = transactionId(unsigned);
-    const signature = this.#lib.ecdsaSign(id, sender.secretKey).signature;
+    const signature = signDigest(id, sender.secretKey);
     const tx = { ...unsigned, signature };
     return { tx, encoded: encodeTransaction(tx), id };
   }
