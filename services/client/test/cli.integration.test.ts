@@ -142,6 +142,15 @@ describe('clusterchain against a real logic node (roster of 5: the direct path)'
     expect(report['verify']).toMatchObject({ ok: true, transactions: { checked: 200, committed_success: 200, problems: {} }, accounts: { checked: 20, mismatched: 0 }, supply: { conserved: true } });
   });
 
+  it('when bench runs --duration with --verify, then the transfers signed ahead and never sent stay out of the model, and it checks out', async () => {
+    const r = await runCli(['bench', ...common, '--duration', '1', '--accounts', '20', '--window', '100', '--verify', '--verify-seconds', '0.2', '--json']);
+    if (r.code !== 0) throw new Error(`bench failed (${r.code}): ${r.stderr}\n${r.stdout}`);
+    const report = r.json();
+    expect(report).toMatchObject({ rejected: 0, uncommitted: 0, verify: { ok: true, accounts: { mismatched: 0 } } });
+    expect(report['submitted'] as number).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/signed \d+ transfers ahead/);
+  });
+
   it('when bench runs with --window 25, then no more than 25 transfers are ever uncommitted: 200 take at least 8 blocks', async () => {
     const r = await runCli(['bench', ...common, '--count', '200', '--accounts', '20', '--window', '25', '--verify-seconds', '0.2', '--json']);
     if (r.code !== 0) throw new Error(`bench failed (${r.code}): ${r.stderr}\n${r.stdout}`);
