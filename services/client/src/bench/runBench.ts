@@ -224,7 +224,8 @@ export async function runBench(chain: ChainConnection, keysDir: string, options:
       return t;
     };
 
-    const heightAtStart = tracker.height;
+    // From the node, not the tracker: signing ahead held the event loop, so the tracker may lag.
+    const heightAtStart = (await chain.status()).height;
     const startedAt = Date.now();
     const started = performance.now();
     let lastProgress = { at: started, committed: 0 };
