@@ -113,13 +113,11 @@ export class PackedBatchWriter {
 }
 
 /**
- * The operations of a packed batch, as views into it. Refuses anything malformed — an unknown
- * kind or bucket, a length past the end — with INVALID_ARGUMENT before any op is returned, so a
- * corrupt batch writes nothing.
+ * Walks the records of a packed batch, checking each header against the buffer, and calls
+ * `visit` with the offsets of each: the one parser, used both to decode and to validate.
  */
-export function decodePackedBatch(bytes: Uint8Array): BatchOp[] {
+function walkPackedBatch(bytes: Uint8Array, visit: (kind: number, bucket: Bucket, keyStart: number, valueStart: number, next: number) => void): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const ops: BatchOp[] = [];
   let o = 0;
   while (o < bytes.length) {
     if (o + HEADER > bytes.length) throw malformed(`truncated record header at byte ${o}`);
@@ -132,13 +130,36 @@ export function decodePackedBatch(bytes: Uint8Array): BatchOp[] {
     const valueStart = keyStart + keyLength;
     const next = valueStart + valueLength;
     if (next > bytes.length) throw malformed(`record at byte ${o} runs past the end`);
-    const key = bytes.subarray(keyStart, valueStart);
-    if (kind === PUT) ops.push({ type: 'put', bucket, key, value: bytes.subarray(valueStart, next) });
-    else if (kind === DEL && valueLength === 0) ops.push({ type: 'del', bucket, key });
-    else throw malformed(`unknown record kind ${kind} at byte ${o}`);
+    if (kind !== PUT && !(kind === DEL && valueLength === 0)) throw malformed(`unknown record kind ${kind} at byte ${o}`);
+    visit(kind, bucket, keyStart, valueStart, next);
     o = next;
   }
+}
+
+/**
+ * The operations of a packed batch, as views into it. Refuses anything malformed — an unknown
+ * kind or bucket, a length past the end — with INVALID_ARGUMENT before any op is returned, so a
+ * corrupt batch writes nothing.
+ */
+export function decodePackedBatch(bytes: Uint8Array): BatchOp[] {
+  const ops: BatchOp[] = [];
+  walkPackedBatch(bytes, (kind, bucket, keyStart, valueStart, next) => {
+    const key = bytes.subarray(keyStart, valueStart);
+    ops.push(kind === PUT ? { type: 'put', bucket, key, value: bytes.subarray(valueStart, next) } : { type: 'del', bucket, key });
+  });
   return ops;
+}
+
+/**
+ * Checks a packed batch as decodePackedBatch would, without making an object per record: the
+ * caller's side of a hand-over to the storage thread, which decodes it again there. Decoding it
+ * here as well put ~250 bytes of garbage per record on the ledger's thread (a block commit is
+ * ~200,000 records; genesis is a million). Returns the number of records.
+ */
+export function validatePackedBatch(bytes: Uint8Array): number {
+  let count = 0;
+  walkPackedBatch(bytes, () => count++);
+  return count;
 }
 
 function malformed(detail: string): StorageError {

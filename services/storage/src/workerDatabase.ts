@@ -5,7 +5,7 @@ import { StorageError, StorageErrorCode, type StorageErrorCode as Code } from '.
 import { assertBucket, assertBytes, bucketBounds } from './keys.js';
 import { resolveDatabaseOptions } from './levelController.js';
 import type { DatabaseOptions } from './options.js';
-import { decodePackedBatch, PackedBatchWriter } from './packedBatch.js';
+import { decodePackedBatch, PackedBatchWriter, validatePackedBatch } from './packedBatch.js';
 import type { WorkerReply, WorkerRequest } from './workerProtocol.js';
 
 /** Entries per page of `entries()`: large enough that the round trips do not show when loading a million accounts. */
@@ -126,7 +126,7 @@ export class WorkerDatabaseController implements DatabaseController {
   /** The buffer is handed to the storage thread without a copy when it starts its ArrayBuffer (it is detached then). */
   async batchPacked(packed: Uint8Array, opts?: WriteOptions): Promise<void> {
     if (!(packed instanceof Uint8Array)) throw new StorageError(StorageErrorCode.invalidArgument, 'packed batch must be a Uint8Array');
-    decodePackedBatch(packed); // refuse a malformed batch here, where the caller can see why
+    validatePackedBatch(packed); // refuse a malformed batch here, where the caller can see why
     const owned = packed.byteOffset === 0 && !(packed.buffer instanceof SharedArrayBuffer) ? packed : packed.slice();
     const sync = opts?.sync;
     await this.call({ op: 'batch', packed: owned, ...(sync === undefined ? {} : { sync }) }, 'batchPacked', [owned.buffer as ArrayBuffer]);

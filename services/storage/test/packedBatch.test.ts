@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Bucket } from '../src/buckets.js';
 import type { BatchOp } from '../src/databaseController.js';
 import { StorageErrorCode } from '../src/errors.js';
-import { decodePackedBatch, PackedBatchWriter } from '../src/packedBatch.js';
+import { decodePackedBatch, PackedBatchWriter, validatePackedBatch } from '../src/packedBatch.js';
 
 const bucketArb = fc.constantFrom(Bucket.meta, Bucket.account, Bucket.blockHeader, Bucket.operationLog);
 const opArb: fc.Arbitrary<BatchOp> = fc.oneof(
@@ -77,7 +77,29 @@ describe('packed batches', () => {
     ['a record past the end', Uint8Array.of(1, 0, 5, 0, 0, 0, 0, 0, 1, 2)],
     ['an unknown kind', Uint8Array.of(7, 0, 0, 0, 0, 0, 0, 0)],
     ['a delete with a value', Uint8Array.of(2, 0, 0, 0, 1, 0, 0, 0, 1)],
-  ])('when the batch has %s, then it is refused whole', (_name, bytes) => {
+  ])('when the batch has %s, then it is refused whole, by the validator too', (_name, bytes) => {
     expect(() => decodePackedBatch(bytes)).toThrow(invalid);
+    expect(() => validatePackedBatch(bytes)).toThrow(invalid);
+  });
+
+  it('when any batch, whole or damaged, is validated, then it agrees with decoding: the same record count, or the same refusal', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 20 }), fc.nat(), fc.nat(255), fc.boolean(), fc.boolean(), (ops, at, byte, damage, cut) => {
+        let bytes = pack(ops).slice();
+        if (damage && bytes.length > 0) {
+          const i = at % bytes.length;
+          bytes = cut ? bytes.subarray(0, i) : (bytes.fill(byte, i, i + 1), bytes);
+        }
+        let decoded: BatchOp[] | 'refused';
+        try {
+          decoded = decodePackedBatch(bytes);
+        } catch {
+          decoded = 'refused';
+        }
+        if (decoded === 'refused') expect(() => validatePackedBatch(bytes)).toThrow(invalid);
+        else expect(validatePackedBatch(bytes)).toBe(decoded.length);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
