@@ -8,7 +8,9 @@ import { StorageError, StorageErrorCode } from './errors.js';
  * they were a tenth of the ledger's garbage.
  *
  * Records, back to back:
- *   kind u8 (1 put, 2 del) | bucket u8 | key length u16 LE | value length u32 LE (0 for del) | key | value
+ *   kind u8 (1 put, 2 del) | key length u16 LE | value length u32 LE (0 for del) | bucket u8 | key | value
+ * The bucket byte sits right before the key because a disk key is `bucket ‖ key`
+ * (buckets.ts): the storage thread hands the backend a view of those bytes, with no copy.
  */
 const PUT = 1;
 const DEL = 2;
@@ -68,13 +70,13 @@ export class PackedBatchWriter {
   endPut(valueEnd: number): void {
     const start = this.open;
     if (start === -1) throw new StorageError(StorageErrorCode.invalidArgument, 'endPut without beginPut');
-    const keyLength = this.view.getUint16(start + 2, true);
+    const keyLength = this.view.getUint16(start + 1, true);
     const valueStart = start + HEADER + keyLength;
-    const maxValue = this.view.getUint32(start + 4, true);
+    const maxValue = this.view.getUint32(start + 3, true);
     if (valueEnd < valueStart || valueEnd - valueStart > maxValue) {
       throw new StorageError(StorageErrorCode.invalidArgument, `put value of ${valueEnd - valueStart} bytes, reserved ${maxValue}`);
     }
-    this.view.setUint32(start + 4, valueEnd - valueStart, true);
+    this.view.setUint32(start + 3, valueEnd - valueStart, true);
     this.end = valueEnd;
     this.open = -1;
     this.count_++;
@@ -97,9 +99,9 @@ export class PackedBatchWriter {
     this.ensure(HEADER + keyLength + valueLength);
     const o = this.end;
     this.buf[o] = kind;
-    this.buf[o + 1] = bucket;
-    this.view.setUint16(o + 2, keyLength, true);
-    this.view.setUint32(o + 4, valueLength, true);
+    this.view.setUint16(o + 1, keyLength, true);
+    this.view.setUint32(o + 3, valueLength, true);
+    this.buf[o + 7] = bucket;
     this.end = o + HEADER;
   }
 
@@ -122,9 +124,9 @@ function walkPackedBatch(bytes: Uint8Array, visit: (kind: number, bucket: Bucket
   while (o < bytes.length) {
     if (o + HEADER > bytes.length) throw malformed(`truncated record header at byte ${o}`);
     const kind = bytes[o] as number;
-    const bucket = bytes[o + 1] as number;
-    const keyLength = view.getUint16(o + 2, true);
-    const valueLength = view.getUint32(o + 4, true);
+    const keyLength = view.getUint16(o + 1, true);
+    const valueLength = view.getUint32(o + 3, true);
+    const bucket = bytes[o + 7] as number;
     if (!isBucket(bucket)) throw malformed(`unknown bucket ${bucket} at byte ${o}`);
     const keyStart = o + HEADER;
     const valueStart = keyStart + keyLength;
@@ -148,6 +150,19 @@ export function decodePackedBatch(bytes: Uint8Array): BatchOp[] {
     ops.push(kind === PUT ? { type: 'put', bucket, key, value: bytes.subarray(valueStart, next) } : { type: 'del', bucket, key });
   });
   return ops;
+}
+
+/**
+ * Calls `put` or `del` with each record's disk key (`bucket ‖ key`) and value as Buffer views
+ * into the batch: what the storage thread feeds its backend, with no op object and no key copy
+ * per record. Validate first (validatePackedBatch): a malformed record throws only when reached.
+ */
+export function forEachDiskRecord(bytes: Uint8Array, put: (diskKey: Buffer, value: Buffer) => void, del: (diskKey: Buffer) => void): void {
+  const at = (start: number, end: number) => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+  walkPackedBatch(bytes, (kind, _bucket, keyStart, valueStart, next) => {
+    if (kind === PUT) put(at(keyStart - 1, valueStart), at(valueStart, next));
+    else del(at(keyStart - 1, valueStart));
+  });
 }
 
 /**

@@ -83,4 +83,25 @@ describe.each(controllers)('batches against a Map model, %s, on %s', (where, bac
       { numRuns: 25 },
     );
   });
+
+  it('when a packed batch has a malformed record after good ones, then it is refused with INVALID_ARGUMENT and nothing of it is written', async () => {
+    const dir = await makeTempDir();
+    try {
+      const db = await openController(where, { path: dir, backend });
+      try {
+        const w = new PackedBatchWriter(16);
+        for (let i = 0; i < 50; i++) w.put(Bucket.meta, Uint8Array.of(i), Uint8Array.of(i, i));
+        const good = w.finish();
+        const bad = new Uint8Array(good.length + 8);
+        bad.set(good);
+        bad.set([1, 0, 0, 0, 0, 0, 0, 200], good.length); // a put into bucket 200, which does not exist
+        await expect(db.batchPacked(bad)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+        expect(await collect(db.entries(Bucket.meta))).toEqual([]);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await removeDir(dir);
+    }
+  });
 });

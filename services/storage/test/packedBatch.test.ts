@@ -72,11 +72,12 @@ describe('packed batches', () => {
   });
 
   it.each([
+    // kind | key length u16 LE | value length u32 LE | bucket | key | value
     ['a truncated header', Uint8Array.of(1, 0, 1)],
-    ['an unknown bucket', Uint8Array.of(1, 200, 0, 0, 0, 0, 0, 0)],
-    ['a record past the end', Uint8Array.of(1, 0, 5, 0, 0, 0, 0, 0, 1, 2)],
+    ['an unknown bucket', Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 200)],
+    ['a record past the end', Uint8Array.of(1, 5, 0, 0, 0, 0, 0, 0, 1, 2)],
     ['an unknown kind', Uint8Array.of(7, 0, 0, 0, 0, 0, 0, 0)],
-    ['a delete with a value', Uint8Array.of(2, 0, 0, 0, 1, 0, 0, 0, 1)],
+    ['a delete with a value', Uint8Array.of(2, 0, 0, 1, 0, 0, 0, 0, 1)],
   ])('when the batch has %s, then it is refused whole, by the validator too', (_name, bytes) => {
     expect(() => decodePackedBatch(bytes)).toThrow(invalid);
     expect(() => validatePackedBatch(bytes)).toThrow(invalid);
