@@ -5,6 +5,7 @@
  *   --quick   small sizes, for a smoke run (not the figures to quote)
  */
 import { execFileSync } from 'node:child_process';
+import { nodeProcessEnv } from '../../services/common/src/nativeMemory.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const sizes = quick ? ['--accounts', '50000', '--block', '10000', '--blocks', '3'] : ['--accounts', '1000000', '--block', '100000', '--blocks', '5'];
 
 function child(mode: string): Record<string, number> {
-  const out = execFileSync(process.execPath, ['--expose-gc', join(here, 'ledgerBench.js'), '--mode', mode, ...sizes], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, ['--expose-gc', join(here, 'ledgerBench.js'), '--mode', mode, ...sizes], { encoding: 'utf8', maxBuffer: 1 << 20, env: nodeProcessEnv() });
   return JSON.parse(out.trim().split('\n').pop() as string) as Record<string, number>;
 }
 

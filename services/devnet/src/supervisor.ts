@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { nodeProcessEnv } from '../../common/src/nativeMemory.js';
 
 export interface ProcessSpec {
   name: string;
@@ -42,7 +43,7 @@ export class Supervisor {
   }
 
   private launch(s: Supervised): void {
-    const child = spawn(process.execPath, s.spec.args, { env: { ...process.env, ...s.spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, s.spec.args, { env: { ...nodeProcessEnv(), ...s.spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     s.child = child;
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
