@@ -31,11 +31,14 @@ build: install ## Compile TypeScript to dist/
 	@chmod +x dist/services/client/src/bin/clusterchain.js # tsc drops the bit; npx runs the file itself
 
 # protobuf: proto/ -> services/rpc/src/gen (ts-proto driven by buf, both from npm; offline).
-generate: install ## Regenerate generated sources from their schemas (protobuf; CRDs arrive with the operator)
+# CRDs: the operator's zod schemas (operator/src/api/v1alpha1) -> crds/*.yaml.
+generate: build ## Regenerate generated sources from their schemas (protobuf code, CRDs)
 	bash scripts/proto-generate.sh
+	node dist/operator/src/bin/generateCrds.js --dir crds
 
-check-generated: install ## Fail when committed generated code differs from a fresh regeneration
+check-generated: build ## Fail when committed generated code or CRDs differ from a fresh regeneration
 	bash scripts/proto-check.sh
+	node dist/operator/src/bin/generateCrds.js --dir crds --check
 
 lint: install check-generated ## ESLint, the dependency-direction check and the generated-code drift check
 	npx eslint .
