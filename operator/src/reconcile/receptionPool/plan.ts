@@ -1,0 +1,160 @@
+import type { ReceptionPoolSpec } from '../../api/v1alpha1/index.js';
+import { chooseNode, type MarketNode } from './market.js';
+
+/** A Pod of the pool as the planner sees it (labels carry slot and role; annotations the drain). */
+export interface SlotPod {
+  name: string;
+  slot: number;
+  node: string;
+  /** `active` serves the slot; a `successor` is being started on another Node for a handoff. */
+  role: 'active' | 'successor';
+  ready: boolean;
+  /** The operator asked it to drain (its admin endpoint answered). */
+  drainRequested: boolean;
+  /** It handed everything it had buffered to the logic node and stopped taking transactions. */
+  drained: boolean;
+  /** Already being deleted (deletionTimestamp set): no longer counted. */
+  deleting: boolean;
+  /** A member of the cluster's current roster epoch. */
+  inRoster: boolean;
+}
+
+export interface ObservedPool {
+  nodes: readonly MarketNode[];
+  pods: readonly SlotPod[];
+}
+
+export type PoolAction =
+  | { type: 'createPod'; slot: number; node: string; role: 'active' | 'successor' }
+  | { type: 'promotePod'; pod: string; slot: number }
+  | { type: 'drainPod'; pod: string }
+  /** Asks the cluster's logic node leader to publish a roster epoch with `add` in place of `remove`. */
+  | { type: 'replaceInRoster'; remove: string | null; add: string | null }
+  | { type: 'deletePod'; pod: string; reason: 'NodeLost' | 'HandoffDone' | 'HandoffCancelled' | 'ScaledDown' | 'Duplicate' }
+  | { type: 'lowerReputation'; node: string };
+
+export type HandoffState = 'None' | 'Starting' | 'Draining' | 'Done';
+
+export interface SlotView {
+  index: number;
+  pod?: string;
+  node?: string;
+  windowEndMs?: number;
+  handoff: HandoffState;
+  successorPod?: string;
+}
+
+export interface PoolPlan {
+  actions: PoolAction[];
+  slots: SlotView[];
+  readyReplicas: number;
+  /** Slots that found no suitable Node this time. */
+  unplaced: number;
+}
+
+/**
+ * One reconcile of a ReceptionPool (DESIGN §11): a pure function of the spec, what the cluster
+ * holds and the time. Every slot below `replicas` gets exactly one active Pod on a suitable
+ * market Node; a slot whose Node's window ends within the handoff notice gets a successor on
+ * another Node, and only once it is Ready is the old Pod drained, swapped out of the roster and
+ * deleted, so the slot is never empty. A Node lost before its window ended costs it reputation.
+ * Slots at or above `replicas` are drained and removed. The executor applies the actions in order
+ * and re-plans after any failure.
+ */
+export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPool, nowMs: number): PoolPlan {
+  const nodes = new Map(observed.nodes.map((n) => [n.name, n]));
+  const live = observed.pods.filter((p) => !p.deleting);
+  const load = new Map<string, number>();
+  for (const p of live) load.set(p.node, (load.get(p.node) ?? 0) + 1);
+  const actions: PoolAction[] = [];
+  const slots: SlotView[] = [];
+  let readyReplicas = 0;
+  let unplaced = 0;
+
+  const place = (slot: number, role: 'active' | 'successor', exclude: ReadonlySet<string>): string | null => {
+    const node = chooseNode(observed.nodes, spec.market, load, nowMs, exclude);
+    if (node === null) {
+      unplaced++;
+      return null;
+    }
+    load.set(node.name, (load.get(node.name) ?? 0) + 1);
+    actions.push({ type: 'createPod', slot, node: node.name, role });
+    return node.name;
+  };
+
+  const bySlot = new Map<number, SlotPod[]>();
+  for (const p of live) bySlot.set(p.slot, [...(bySlot.get(p.slot) ?? []), p]);
+
+  for (let i = 0; i < spec.replicas; i++) {
+    const pods = (bySlot.get(i) ?? []).sort((a, b) => (a.name < b.name ? -1 : 1));
+    let active = pods.find((p) => p.role === 'active');
+    const successor = pods.find((p) => p.role === 'successor');
+    for (const extra of pods) if (extra !== active && extra !== successor) actions.push({ type: 'deletePod', pod: extra.name, reason: 'Duplicate' });
+
+    // The active Pod's machine is gone or failing: replace at once, from the successor if one is up.
+    const host = active ? nodes.get(active.node) : undefined;
+    let lost: SlotPod | undefined;
+    if (active && (host === undefined || !host.ready)) {
+      if (host !== undefined && nowMs < host.windowEndMs) actions.push({ type: 'lowerReputation', node: host.name });
+      lost = active;
+      active = undefined;
+    }
+    if (!active) {
+      // One roster change for the swap: the lost member out, the successor in if it can serve.
+      const add = successor?.ready && !successor.inRoster ? successor.name : null;
+      const remove = lost?.inRoster ? lost.name : null;
+      if (add !== null || remove !== null) actions.push({ type: 'replaceInRoster', remove, add });
+      if (lost) actions.push({ type: 'deletePod', pod: lost.name, reason: 'NodeLost' });
+      if (successor) {
+        actions.push({ type: 'promotePod', pod: successor.name, slot: i });
+        const end = nodes.get(successor.node)?.windowEndMs;
+        slots.push({ index: i, pod: successor.name, node: successor.node, handoff: 'None', ...(end === undefined ? {} : { windowEndMs: end }) });
+        if (successor.ready) readyReplicas++;
+      } else {
+        const node = place(i, 'active', new Set());
+        slots.push(node === null ? { index: i, handoff: 'None' } : { index: i, node, handoff: 'None' });
+      }
+      continue;
+    }
+
+    const windowEndMs = (host as MarketNode).windowEndMs;
+    const view: SlotView = { index: i, pod: active.name, node: active.node, windowEndMs, handoff: 'None' };
+    if (active.ready) readyReplicas++;
+    // A new member joins the roster once it can serve (a handoff swaps it in below instead).
+    if (active.ready && !active.inRoster) actions.push({ type: 'replaceInRoster', remove: null, add: active.name });
+    const handoffDue = windowEndMs - nowMs <= spec.market.handoffNoticeSeconds * 1000;
+    if (!handoffDue) {
+      if (successor) actions.push({ type: 'deletePod', pod: successor.name, reason: 'HandoffCancelled' }); // the window was extended
+    } else if (!successor) {
+      view.handoff = 'Starting';
+      place(i, 'successor', new Set([active.node]));
+    } else {
+      view.successorPod = successor.name;
+      if (!successor.ready) view.handoff = 'Starting';
+      else if (!active.drainRequested) {
+        view.handoff = 'Draining';
+        actions.push({ type: 'drainPod', pod: active.name });
+      } else if (!active.drained) view.handoff = 'Draining';
+      else {
+        view.handoff = 'Done';
+        actions.push({ type: 'replaceInRoster', remove: active.name, add: successor.name });
+        actions.push({ type: 'deletePod', pod: active.name, reason: 'HandoffDone' });
+        actions.push({ type: 'promotePod', pod: successor.name, slot: i });
+      }
+    }
+    slots.push(view);
+  }
+
+  // Scale-down: slots past `replicas` drain, leave the roster, then go.
+  for (const [slot, pods] of [...bySlot].sort(([a], [b]) => a - b)) {
+    if (slot < spec.replicas) continue;
+    for (const p of pods) {
+      if (p.ready && !p.drainRequested) actions.push({ type: 'drainPod', pod: p.name });
+      else if (!p.ready || p.drained) {
+        if (p.inRoster) actions.push({ type: 'replaceInRoster', remove: p.name, add: null });
+        actions.push({ type: 'deletePod', pod: p.name, reason: 'ScaledDown' });
+      }
+    }
+  }
+  return { actions, slots, readyReplicas, unplaced };
+}
