@@ -58,6 +58,14 @@ export const receptionPoolStatus = z.object({
   selector: z.string().optional(),
   handoffs: z.number().int().min(0).optional(),
   slots: z.array(slotStatus).max(10_000).optional(),
+  /** The DoS episode in progress (operator/src/dos): kept here so a new operator leader carries on. */
+  dos: z
+    .object({
+      firing: z.array(z.string().max(64)).max(100).default([]),
+      baseline: z.number().int().min(0).optional(),
+      resolvedAt: z.iso.datetime().optional(),
+    })
+    .optional(),
 });
 export type ReceptionPoolStatus = z.infer<typeof receptionPoolStatus>;
 
