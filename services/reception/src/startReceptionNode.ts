@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { publicKeyOf } from '../../protocol/src/keys.js';
 import { NativeVerifier } from '../../protocol/src/signature.js';
 import { createLogicClient, createReceptionClient, createServer, listen, startOpsHttp, stop as stopServer, type ReceptionClient } from '../../rpc/src/index.js';
+import { toHex } from '../../protocol/src/bytes.js';
 import { ReceptionError, ReceptionErrorCode } from './errors.js';
 import { addReceptionService } from './grpcServer.js';
 import { createReceptionMetrics } from './metrics.js';
@@ -20,8 +21,10 @@ export interface ReceptionNodeProcessConfig extends Partial<ReceptionNodeOptions
   leaderPubkey: Uint8Array;
   /** gRPC listen address, host:port (port 0: any free port). */
   listen: string;
-  /** HTTP address for /healthz, /readyz, /metrics. */
+  /** HTTP address for /healthz, /readyz, /metrics and /identity. */
   http: string;
+  /** host:port peers and the logic node reach this RN at (default: the bound listen address). */
+  advertise?: string;
   log: Logger;
   /** TEST ONLY: lie as misbehaviour.ts says. */
   misbehaviour?: Misbehaviour;
@@ -81,7 +84,9 @@ export async function startReceptionNode(config: ReceptionNodeProcessConfig): Pr
   let ops: Awaited<ReturnType<typeof startOpsHttp>>;
   try {
     grpcPort = await listen(server, config.listen);
-    ops = await startOpsHttp({ address: config.http, registry, ready: () => node.ready });
+    const endpoint = config.advertise ?? `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${grpcPort}`;
+    // What the operator reads to put this RN in a roster: its key and where to reach it.
+    ops = await startOpsHttp({ address: config.http, registry, ready: () => node.ready, identity: () => ({ pubkey: toHex(pubkey), endpoint }) });
   } catch (err) {
     server.forceShutdown();
     logic.close();

@@ -7,12 +7,14 @@ export interface OpsHttpOptions {
   registry: Registry;
   /** Ready to take traffic (e.g. an RN that knows its roster, an LN that opened its ledger). */
   ready: () => boolean;
+  /** Public facts about the node, served as JSON on `/identity` (e.g. an RN's key and endpoint, for the operator). */
+  identity?: () => Record<string, string>;
 }
 
 /**
  * The operational endpoints every node serves on its HTTP port, for Kubernetes probes and
- * Prometheus: `/healthz` (the process answers), `/readyz` (it should get traffic) and `/metrics`.
- * Nothing else is served; no request body is read.
+ * Prometheus: `/healthz` (the process answers), `/readyz` (it should get traffic) and `/metrics`;
+ * `/identity` where the node has one to tell. Nothing else is served; no request body is read.
  */
 export async function startOpsHttp(options: OpsHttpOptions): Promise<{ port: number; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
@@ -24,6 +26,8 @@ export async function startOpsHttp(options: OpsHttpOptions): Promise<{ port: num
     } else if (path === '/readyz') {
       const ready = options.ready();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
+    } else if (path === '/identity' && options.identity) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(options.identity()));
     } else if (path === '/metrics') {
       options.registry.metrics().then(
         (body) => res.writeHead(200, { 'content-type': options.registry.contentType }).end(body),

@@ -2,14 +2,17 @@
  * A reception node process:
  *   node dist/services/reception/src/bin/receptionNode.js --key FILE --logic HOST:PORT
  *     --leader-pubkey HEX --listen HOST:PORT --http HOST:PORT
+ *     [--generate-key] [--advertise HOST:PORT]
  *     [--batch-ms 300] [--committee-size 7] [--direct-below-tps 0] [--name rn-0]
+ * --generate-key: an RN is a short-lived abstract node (WP 1); on a fresh machine it makes its own
+ * key when FILE does not exist yet, and tells it on /identity for the operator to put in a roster.
  *     [--misbehave NAME]   (test only; refused unless CLUSTERCHAIN_ALLOW_MISBEHAVIOUR=1)
  * Stops cleanly on SIGINT/SIGTERM: what is buffered reaches the logic node first.
  */
 import { parseArgs } from 'node:util';
 import { fromHex } from '../../../protocol/src/bytes.js';
 import { PUBLIC_KEY_LENGTH } from '../../../protocol/src/params.js';
-import { readKeyFile } from '../../../common/src/keyFile.js';
+import { KeyFileErrorCode, createKeyFile, readKeyFile, KeyFileError } from '../../../common/src/keyFile.js';
 import { createLogger } from '../../../common/src/logger.js';
 import { stopOnSignal } from '../../../common/src/stopOnSignal.js';
 import { parseMisbehaviour, type Misbehaviour } from '../misbehaviour.js';
@@ -22,6 +25,8 @@ const { values } = parseArgs({
     'leader-pubkey': { type: 'string' },
     listen: { type: 'string' },
     http: { type: 'string' },
+    'generate-key': { type: 'boolean', default: false },
+    advertise: { type: 'string' },
     'batch-ms': { type: 'string' },
     'committee-size': { type: 'string' },
     'direct-below-tps': { type: 'string' },
@@ -61,14 +66,26 @@ function misbehaviour(): Misbehaviour | undefined {
   }
 }
 
+/** The key in FILE; with --generate-key, a new one when FILE does not exist (never over an existing one). */
+async function keyOf(path: string): Promise<Uint8Array> {
+  try {
+    return await readKeyFile(path);
+  } catch (err) {
+    if (!values['generate-key'] || !(err instanceof KeyFileError) || err.code !== KeyFileErrorCode.missing) throw err;
+    log.info({ path }, 'no key yet: generating one');
+    return createKeyFile(path);
+  }
+}
+
 try {
   const bad = misbehaviour();
   const running = await startReceptionNode({
-    key: await readKeyFile(required('key')),
+    key: await keyOf(required('key')),
     logic: required('logic'),
     leaderPubkey: leaderPubkey(),
     listen: required('listen'),
     http: required('http'),
+    ...(values.advertise ? { advertise: values.advertise } : {}),
     log,
     batchMs: integer('batch-ms', 1),
     committeeSize: integer('committee-size', 1),

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fromHex, toHex } from '../../protocol/src/bytes.js';
+import { publicKeyOf } from '../../protocol/src/keys.js';
+import { secretKey } from '../../protocol/test/support/receptionFixture.js';
+
+/** The compiled reception node, as the devnet and the images run it (make test builds first). */
+const BIN = resolve('dist/services/reception/src/bin/receptionNode.js');
+const LEADER = toHex(publicKeyOf(secretKey(7)));
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Starts the node (its logic node does not exist: it keeps retrying, which is fine here) and reads /identity. */
+async function identityOf(args: string[], httpPort: number): Promise<{ child: ChildProcess; identity: { pubkey: string; endpoint: string } }> {
+  const child = spawn(process.execPath, [BIN, ...args, '--logic', '127.0.0.1:1', '--leader-pubkey', LEADER, '--listen', '127.0.0.1:0', '--http', `127.0.0.1:${httpPort}`], { stdio: 'ignore' });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/identity`);
+      if (res.ok) return { child, identity: (await res.json()) as { pubkey: string; endpoint: string } };
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the reception node did not serve /identity');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('the reception node executable on a fresh machine', () => {
+  it('when started with --generate-key and no key file, then it makes one (owner-only), tells its key and endpoint on /identity, and keeps that key across restarts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cc-rn-bin-'));
+    const keyFile = join(dir, 'keys', 'rn.key');
+    try {
+      const first = await identityOf(['--key', keyFile, '--generate-key', '--advertise', '10.0.0.7:7101'], await freePort());
+      await stopped(first.child);
+      const key = fromHex((await readFile(keyFile, 'utf8')).trim());
+      expect(first.identity).toEqual({ pubkey: toHex(publicKeyOf(key)), endpoint: '10.0.0.7:7101' });
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+
+      const again = await identityOf(['--key', keyFile, '--generate-key'], await freePort());
+      await stopped(again.child);
+      expect(again.identity.pubkey).toBe(first.identity.pubkey);
+      expect(again.identity.endpoint).toMatch(/^127\.0\.0\.1:[1-9][0-9]*$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the key file is missing and --generate-key is not given, then it refuses to start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cc-rn-bin-'));
+    try {
+      const child = spawn(process.execPath, [BIN, '--key', join(dir, 'none.key'), '--logic', '127.0.0.1:1', '--leader-pubkey', LEADER, '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0'], { stdio: 'ignore' });
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code).not.toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
