@@ -190,6 +190,9 @@ describe('a logic node challenging the members RN_k listed absent', () => {
       expect(asks).toHaveLength(3);
       expect(asks[1]! - asks[0]!).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
       expect(asks[2]! - asks[1]!).toBeGreaterThanOrEqual(2 * TIMEOUT_MS - 5);
+      // The exclusion lands after two fsyncs (roster file, intake journal): wait for it rather than a fixed time.
+      const deadline = Date.now() + 10_000;
+      while (h.running.node.roster.current.roster.epoch < 2n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const roster = await unary(h.client, 'getRoster', {});
       expect(roster.epoch).toBe(2n);
       expect(roster.members).toHaveLength(9);
