@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fromHex, toHex } from '../../protocol/src/bytes.js';
@@ -11,31 +10,27 @@ import { secretKey } from '../../protocol/test/support/receptionFixture.js';
 const BIN = resolve('dist/services/reception/src/bin/receptionNode.js');
 const LEADER = toHex(publicKeyOf(secretKey(7)));
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** Starts the node (its logic node does not exist: it keeps retrying, which is fine here) and reads /identity. */
-async function identityOf(args: string[], httpPort: number): Promise<{ child: ChildProcess; identity: { pubkey: string; endpoint: string } }> {
-  const child = spawn(process.execPath, [BIN, ...args, '--logic', '127.0.0.1:1', '--leader-pubkey', LEADER, '--listen', '127.0.0.1:0', '--http', `127.0.0.1:${httpPort}`], { stdio: 'ignore' });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${httpPort}/identity`);
-      if (res.ok) return { child, identity: (await res.json()) as { pubkey: string; endpoint: string } };
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('the reception node did not serve /identity');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/**
+ * Starts the node on port 0 (its logic node does not exist: it keeps retrying, which is fine
+ * here), learns its HTTP port from its "serving" log line, and reads /identity. Port 0 rather than
+ * a port picked beforehand: another test's server could take that one in between.
+ */
+async function identityOf(args: string[]): Promise<{ child: ChildProcess; identity: { pubkey: string; endpoint: string } }> {
+  const child = spawn(process.execPath, [BIN, ...args, '--logic', '127.0.0.1:1', '--leader-pubkey', LEADER, '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const httpPort = await new Promise<number>((found, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`the reception node did not start: ${out}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /"http":(\d+).*"msg":"reception node serving"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        found(Number(m[1]));
+      }
+    });
+  });
+  const res = await fetch(`http://127.0.0.1:${httpPort}/identity`);
+  return { child, identity: (await res.json()) as { pubkey: string; endpoint: string } };
 }
 
 async function stopped(child: ChildProcess): Promise<void> {
@@ -50,13 +45,13 @@ describe('the reception node executable on a fresh machine', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cc-rn-bin-'));
     const keyFile = join(dir, 'keys', 'rn.key');
     try {
-      const first = await identityOf(['--key', keyFile, '--generate-key', '--advertise', '10.0.0.7:7101'], await freePort());
+      const first = await identityOf(['--key', keyFile, '--generate-key', '--advertise', '10.0.0.7:7101']);
       await stopped(first.child);
       const key = fromHex((await readFile(keyFile, 'utf8')).trim());
       expect(first.identity).toEqual({ pubkey: toHex(publicKeyOf(key)), endpoint: '10.0.0.7:7101' });
       expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
 
-      const again = await identityOf(['--key', keyFile, '--generate-key'], await freePort());
+      const again = await identityOf(['--key', keyFile, '--generate-key']);
       await stopped(again.child);
       expect(again.identity.pubkey).toBe(first.identity.pubkey);
       expect(again.identity.endpoint).toMatch(/^127\.0\.0\.1:[1-9][0-9]*$/);
