@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_ESM := NODE_OPTIONS=--experimental-vm-modules
 
-.PHONY: help install build generate check-generated lint typecheck test unit bench devnet e2e tools clean
+.PHONY: help install build generate check-generated lint typecheck test unit bench devnet e2e tools tools-check clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,8 +65,13 @@ devnet: build ## Run a one-cluster chain locally: 1 logic node, 8 reception node
 e2e: build ## Only the end-to-end suites: the devnet's real processes under the wallet's bench (e2e/)
 	$(NODE_ESM) npx jest --ci --roots e2e --runInBand $(JEST_ARGS)
 
-tools: ## Tools the tests need beyond npm (none yet)
-	@echo "no external tools needed yet"
+# Built from Go modules into ~/.cache/clusterchain/tools/<versions>/bin (kept across clones; the
+# first build compiles Kubernetes: about 10 minutes on 2 cores) and linked into .tools/bin.
+tools: ## Build etcd, kube-apiserver/-controller-manager/-scheduler, kubectl, kwok(ctl), helm, kubeconform into .tools/bin
+	bash scripts/tools.sh
+
+tools-check: tools ## Start a throwaway kwok cluster from .tools/bin: a fake Node turns Ready, two Pods run, then it is deleted
+	bash scripts/tools/kwok-smoke.sh
 
 clean: ## Remove build output
 	rm -rf dist
