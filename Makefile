@@ -50,11 +50,12 @@ typecheck: install ## Type-check everything, tests included
 unit: build ## Run jest only (after building)
 	$(NODE_ESM) npx jest $(JEST_ARGS)
 
-# The end-to-end suites run after the others and alone: they start whole devnets of real
+# The devnet's end-to-end suite runs after the others and alone: it starts a whole devnet of real
 # processes, and sharing the two cores with other suites would measure the machine, not the code.
+# The operator's (e2e/operator) need `make tools` and run in `make e2e`.
 test: build lint typecheck ## Install, build, lint, type-check and run every test, end to end included
 	$(NODE_ESM) npx jest --ci $(JEST_ARGS)
-	$(NODE_ESM) npx jest --ci --roots e2e --runInBand --passWithNoTests $(JEST_ARGS)
+	$(NODE_ESM) npx jest --ci --roots e2e/devnet --runInBand --passWithNoTests $(JEST_ARGS)
 
 bench: build ## Run the benchmarks; writes bench/results/*.json
 	node --expose-gc dist/bench/src/run.js $(BENCH_ARGS)
@@ -62,7 +63,8 @@ bench: build ## Run the benchmarks; writes bench/results/*.json
 devnet: build ## Run a one-cluster chain locally: 1 logic node, 8 reception nodes (DEVNET_ARGS="--reset --reception-nodes 8 --slot-ms 1000")
 	node dist/services/devnet/src/bin/devnet.js $(DEVNET_ARGS)
 
-e2e: build ## Only the end-to-end suites: the devnet's real processes under the wallet's bench (e2e/)
+# The operator's suites need a real control plane: make tools builds it once (cached outside the checkout).
+e2e: build tools ## The end-to-end suites: the devnet under the bench, and the operator's on a kwok control plane (e2e/)
 	$(NODE_ESM) npx jest --ci --roots e2e --runInBand $(JEST_ARGS)
 
 # Built from Go modules into ~/.cache/clusterchain/tools/<versions>/bin (kept across clones; the

@@ -1,0 +1,65 @@
+/**
+ * A throwaway Kubernetes control plane for end-to-end tests: `kwokctl` with the binary runtime,
+ * every component from `make tools` (.tools/bin), listening on loopback only, kept out of
+ * ~/.kube/config. Real etcd and kube-apiserver; kwok fakes the Nodes and Pods.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const ROOT = resolve(import.meta.dirname, '../../..');
+const BIN = join(ROOT, '.tools/bin');
+const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok', 'kwokctl'];
+
+export interface KwokCluster {
+  name: string;
+  kubeconfig: string;
+  kubectl(args: string[], input?: string): Promise<{ stdout: string; stderr: string }>;
+  delete(): Promise<void>;
+}
+
+export async function startKwokCluster(name: string): Promise<KwokCluster> {
+  const missing = COMPONENTS.filter((c) => !existsSync(join(BIN, c)));
+  if (missing.length > 0) throw new Error(`${missing.join(', ')} not in .tools/bin: run 'make tools' first (make e2e does)`);
+  const dir = await mkdtemp(join(tmpdir(), 'cc-kwok-'));
+  // kwokctl runs the first kubectl on PATH: ours, so client and server versions match.
+  const env = { ...process.env, PATH: `${BIN}:${process.env['PATH'] ?? ''}`, KWOK_KUBECTL_BINARY: join(BIN, 'kubectl'), KWOK_WORKDIR: join(dir, 'kwok') };
+  const config = join(dir, 'kwokctl.yaml');
+  await writeFile(
+    config,
+    [
+      'apiVersion: config.kwok.x-k8s.io/v1alpha1',
+      'kind: KwokctlConfiguration',
+      'options:',
+      '  runtime: binary',
+      '  bindAddress: 127.0.0.1',
+      ...['etcd', 'kubeApiserver', 'kubeControllerManager', 'kubeScheduler', 'kwokController', 'kubectl'].map(
+        (k, i) => `  ${k}Binary: ${join(BIN, ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kubectl'][i] as string)}`,
+      ),
+      '',
+    ].join('\n'),
+  );
+  const kwokctl = (args: string[]) => run(join(BIN, 'kwokctl'), ['--name', name, ...args], { env, maxBuffer: 16 << 20 });
+  await kwokctl(['--config', config, 'create', 'cluster', '--kubeconfig', '', '--wait', '120s']);
+  const kubeconfig = join(dir, 'kubeconfig.yaml');
+  await writeFile(kubeconfig, (await kwokctl(['get', 'kubeconfig'])).stdout);
+  return {
+    name,
+    kubeconfig,
+    kubectl: (args, input) =>
+      new Promise((done, fail) => {
+        const child = execFile(join(BIN, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], { env, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+          err ? fail(Object.assign(err, { stdout, stderr })) : done({ stdout, stderr }),
+        );
+        if (input !== undefined) child.stdin?.end(input);
+      }),
+    async delete() {
+      await kwokctl(['delete', 'cluster']).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
