@@ -1,0 +1,86 @@
+import { CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { GROUP, VERSION } from '../api/v1alpha1/index.js';
+import { MANAGER } from '../resources/labels.js';
+
+/** An object of ours as read from the API server: spec and status still unchecked JSON. */
+export interface CustomObject extends KubernetesObject {
+  spec?: unknown;
+  status?: Record<string, unknown>;
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as { code?: number }).code === 404;
+}
+
+/**
+ * The operator's few verbs against the API server, so reconcilers read as intent: server-side
+ * apply under one field manager (we own exactly the fields we set, and conflicts with other
+ * managers are forced only for those), read-or-null, and the status subresource of our kinds.
+ */
+export class Kube {
+  readonly objects: KubernetesObjectApi;
+  readonly custom: CustomObjectsApi;
+
+  constructor(readonly config: KubeConfig) {
+    this.objects = KubernetesObjectApi.makeApiClient(config);
+    this.custom = config.makeApiClient(CustomObjectsApi);
+  }
+
+  static fromFile(path: string): Kube {
+    const kc = new KubeConfig();
+    kc.loadFromFile(path);
+    return new Kube(kc);
+  }
+
+  apply<T extends KubernetesObject>(obj: T): Promise<T> {
+    return this.objects.patch(obj, undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply);
+  }
+
+  async read<T extends KubernetesObject>(apiVersion: string, kind: string, namespace: string, name: string): Promise<T | null> {
+    try {
+      return (await this.objects.read({ apiVersion, kind, metadata: { name, namespace } })) as T;
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async readCustom(plural: string, namespace: string, name: string): Promise<CustomObject | null> {
+    try {
+      return (await this.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, name })) as CustomObject;
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /** Writes the status subresource of an object read just before (its resourceVersion guards a lost update: a conflict is retried by the queue). */
+  async writeStatus(plural: string, obj: CustomObject, status: Record<string, unknown>): Promise<void> {
+    await this.custom.replaceNamespacedCustomObjectStatus({
+      group: GROUP,
+      version: VERSION,
+      namespace: obj.metadata?.namespace as string,
+      plural,
+      name: obj.metadata?.name as string,
+      body: { ...obj, status },
+    });
+  }
+
+  /**
+   * A cluster-wide informer on one of our kinds. A watch that fails is restarted after a pause
+   * that doubles up to 30 s: the informer must outlive API server restarts and dropped watches.
+   */
+  informer(plural: string, onError: (err: unknown, retryInMs: number) => void): Informer<CustomObject> & ObjectCache<CustomObject> {
+    const list = () => this.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural }) as Promise<{ apiVersion: string; kind: string; metadata: Record<string, string>; items: CustomObject[] }>;
+    const informer = makeInformer<CustomObject>(this.config, `/apis/${GROUP}/${VERSION}/${plural}`, list as never);
+    let pauseMs = 500;
+    informer.on('connect', () => (pauseMs = 500));
+    informer.on('error', (err: unknown) => {
+      onError(err, pauseMs);
+      const t = setTimeout(() => void informer.start().catch(() => undefined), pauseMs);
+      t.unref();
+      pauseMs = Math.min(30_000, pauseMs * 2);
+    });
+    return informer;
+  }
+}
