@@ -19,6 +19,7 @@ import { collectCoSignatures } from './batching/collectCoSignatures.js';
 import { CoSignCache } from './batching/coSignCache.js';
 import { coSign } from './batching/coSigner.js';
 import { submitPackage, type SubmitOutcome } from './batching/submitPackage.js';
+import { withBackoff } from './batching/withBackoff.js';
 import { ReceptionError, ReceptionErrorCode, UpstreamRejection } from './errors.js';
 import type { ReceptionMetrics } from './metrics.js';
 import type { Byzantine } from './misbehaviour.js';
@@ -355,29 +356,25 @@ export class ReceptionNode {
    * itself (bad signature, stale nonce…) or that horizon ends the attempt.
    */
   private async rescue(txs: readonly BufferedTransaction[], path: DirectPath): Promise<void> {
-    const giveUpAt = this.clock() + this.options.submitGiveUpMs;
+    const codeOfError = (err: unknown) => (err instanceof UpstreamRejection || err instanceof ReceptionError ? err.code : 'INTERNAL');
+    const backoff = {
+      backoffMs: this.options.submitBackoffMs,
+      backoffMaxMs: this.options.submitBackoffMaxMs,
+      giveUpAt: this.clock() + this.options.submitGiveUpMs,
+      now: this.clock,
+      onRetry: () => this.deps.metrics.rescueRetries.inc(),
+    };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < txs.length) {
         const t = txs[next++] as BufferedTransaction;
-        let pause = this.options.submitBackoffMs;
-        for (;;) {
-          try {
-            await this.direct(t.bytes, path);
-            break;
-          } catch (err) {
-            const code = err instanceof UpstreamRejection || err instanceof ReceptionError ? err.code : 'INTERNAL';
-            if (code === 'DUPLICATE') break; // the LN has it already
-            if (RESCUE_RETRYABLE.has(code) && this.clock() + pause < giveUpAt) {
-              this.deps.metrics.rescueRetries.inc();
-              await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random() / 2)));
-              pause = Math.min(this.options.submitBackoffMaxMs, pause * 2);
-              continue;
-            }
-            this.deps.metrics.rejected.inc({ reason: 'RESCUE_FAILED' });
-            this.deps.log.warn({ id: toHex(t.id), code }, 'a buffered transaction could not be handed to the logic node');
-            break;
-          }
+        try {
+          await withBackoff(() => this.direct(t.bytes, path), (err) => RESCUE_RETRYABLE.has(codeOfError(err)), backoff);
+        } catch (err) {
+          const code = codeOfError(err);
+          if (code === 'DUPLICATE') continue; // the LN has it already
+          this.deps.metrics.rejected.inc({ reason: 'RESCUE_FAILED' });
+          this.deps.log.warn({ id: toHex(t.id), code }, 'a buffered transaction could not be handed to the logic node');
         }
       }
     };

@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { codeOf, unary, type LogicClient } from '../../../rpc/src/index.js';
+import { withBackoff } from './withBackoff.js';
 
 export type SubmitOutcome =
   | { outcome: 'accepted'; accepted: number; excluded: number[] }
@@ -29,20 +30,23 @@ export interface SubmitDependencies {
  * anything twice, whereas re-signing would look like a replay and get RN_k excluded.
  */
 export async function submitPackage(bytes: Uint8Array, deps: SubmitDependencies): Promise<SubmitOutcome> {
-  const giveUpAt = Date.now() + deps.giveUpMs;
-  let pause = deps.backoffMs;
-  for (;;) {
-    try {
-      const res = await unary(deps.logic, 'submitPackage', { package: Buffer.from(bytes) }, deps.timeoutMs);
-      return { outcome: 'accepted', accepted: res.accepted, excluded: res.excluded };
-    } catch (err) {
-      const grpcCode = (err as { code?: unknown }).code;
-      const message = (err as Error).message;
-      if (typeof grpcCode !== 'number' || !RETRYABLE.has(grpcCode)) return { outcome: 'rejected', code: codeOf(err) ?? `GRPC_${String(grpcCode)}`, message };
-      if (Date.now() + pause > giveUpAt || deps.cancelled?.() === true) return { outcome: 'abandoned', message };
-    }
-    deps.onRetry?.();
-    await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random() / 2)));
-    pause = Math.min(deps.backoffMaxMs, pause * 2);
+  const retryable = (err: unknown) => {
+    const grpcCode = (err as { code?: unknown }).code;
+    return typeof grpcCode === 'number' && RETRYABLE.has(grpcCode);
+  };
+  try {
+    const res = await withBackoff(() => unary(deps.logic, 'submitPackage', { package: Buffer.from(bytes) }, deps.timeoutMs), retryable, {
+      backoffMs: deps.backoffMs,
+      backoffMaxMs: deps.backoffMaxMs,
+      giveUpAt: Date.now() + deps.giveUpMs,
+      now: Date.now,
+      ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
+      ...(deps.cancelled ? { cancelled: deps.cancelled } : {}),
+    });
+    return { outcome: 'accepted', accepted: res.accepted, excluded: res.excluded };
+  } catch (err) {
+    const message = (err as Error).message;
+    if (retryable(err)) return { outcome: 'abandoned', message };
+    return { outcome: 'rejected', code: codeOf(err) ?? `GRPC_${String((err as { code?: unknown }).code)}`, message };
   }
 }
