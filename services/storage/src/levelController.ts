@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openBackend, type LevelBackend } from './backends.js';
+import { openBackend, type LevelBackend, type LevelChainedBatch } from './backends.js';
 import type { Bucket } from './buckets.js';
 import type { BatchOp, DatabaseController, KeyRange, WriteOptions } from './databaseController.js';
 import { StorageError, StorageErrorCode, toStorageError } from './errors.js';
@@ -130,28 +130,13 @@ export class LevelDatabaseController implements DatabaseController {
     const keys = batchKeys(ops);
     if (ops.length === 0) return;
 
-    let batch;
-    try {
-      batch = this.db.batch();
-    } catch (err) {
-      throw this.wrap(err, 'batch');
-    }
-    try {
+    await this.writeChained((batch) => {
       for (let i = 0; i < ops.length; i++) {
         const op = ops[i] as BatchOp;
         if (op.type === 'put') batch.put(keys[i] as Buffer, op.value);
         else batch.del(keys[i] as Buffer);
       }
-    } catch (err) {
-      // Nothing was written: a chained batch lands only on write().
-      await batch.close().catch(() => undefined);
-      throw this.wrap(err, 'batch');
-    }
-    try {
-      await batch.write({ sync });
-    } catch (err) {
-      throw this.wrap(err, 'batch');
-    }
+    }, sync);
   }
 
   /**
@@ -164,18 +149,22 @@ export class LevelDatabaseController implements DatabaseController {
     if (!(packed instanceof Uint8Array)) throw new StorageError(StorageErrorCode.invalidArgument, 'packed batch must be a Uint8Array');
     const sync = this.syncOf(opts);
     if (validatePackedBatch(packed) === 0) return;
-    let batch;
+    await this.writeChained(
+      (batch) => forEachDiskRecord(packed, (key, value) => batch.put(key, value), (key) => batch.del(key)),
+      sync,
+    );
+  }
+
+  /** One chained batch, filled then written; nothing lands if filling fails (a chained batch lands only on write()). */
+  private async writeChained(fill: (batch: LevelChainedBatch) => void, sync: boolean): Promise<void> {
+    let batch: LevelChainedBatch;
     try {
       batch = this.db.batch();
     } catch (err) {
       throw this.wrap(err, 'batch');
     }
     try {
-      forEachDiskRecord(
-        packed,
-        (key, value) => batch.put(key, value),
-        (key) => batch.del(key),
-      );
+      fill(batch);
     } catch (err) {
       await batch.close().catch(() => undefined);
       throw this.wrap(err, 'batch');
