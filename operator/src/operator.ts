@@ -1,4 +1,4 @@
-import { AppsV1Api, makeInformer, type V1StatefulSet } from '@kubernetes/client-node';
+import { AppsV1Api, type V1StatefulSet } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { reconcileLogicNode } from './reconcile/logicNode/reconcile.js';
 import { LABEL_COMPONENT } from './resources/labels.js';
@@ -42,18 +42,15 @@ export async function startOperator(config: OperatorConfig): Promise<RunningOper
 
   const apps = config.kube.config.makeApiClient(AppsV1Api);
   const selector = `${LABEL_COMPONENT}=logic-node`;
-  const statefulSets = makeInformer<V1StatefulSet>(config.kube.config, '/apis/apps/v1/statefulsets', () => apps.listStatefulSetForAllNamespaces({ labelSelector: selector }), selector);
+  const statefulSets = config.kube.watch<V1StatefulSet>('/apis/apps/v1/statefulsets', () => apps.listStatefulSetForAllNamespaces({ labelSelector: selector }), selector, (err, retryInMs) =>
+    config.log.warn({ err: (err as Error)?.message, retryInMs }, 'StatefulSet watch failed; restarting'),
+  );
   const toOwner = (s: V1StatefulSet) => {
     const owner = s.metadata?.ownerReferences?.find((r) => r.kind === 'LogicNode');
     if (owner) queue.add(keyOf(s.metadata?.namespace, owner.name));
   };
   statefulSets.on('add', toOwner);
   statefulSets.on('update', toOwner);
-  statefulSets.on('error', (err: unknown) => {
-    config.log.warn({ err: (err as Error)?.message }, 'StatefulSet watch failed; restarting');
-    setTimeout(() => void statefulSets.start().catch(() => undefined), 1000).unref();
-  });
-
   await logicNodes.start();
   await statefulSets.start();
   config.log.info('operator started');

@@ -1,4 +1,4 @@
-import { CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, makeInformer, type Informer, type KubernetesObject, type ListPromise, type ObjectCache } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../api/v1alpha1/index.js';
 import { MANAGER } from '../resources/labels.js';
 
@@ -66,13 +66,18 @@ export class Kube {
     });
   }
 
-  /**
-   * A cluster-wide informer on one of our kinds. A watch that fails is restarted after a pause
-   * that doubles up to 30 s: the informer must outlive API server restarts and dropped watches.
-   */
+  /** A cluster-wide informer on one of our kinds (see `watch`). */
   informer(plural: string, onError: (err: unknown, retryInMs: number) => void): Informer<CustomObject> & ObjectCache<CustomObject> {
     const list = () => this.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural }) as Promise<{ apiVersion: string; kind: string; metadata: Record<string, string>; items: CustomObject[] }>;
-    const informer = makeInformer<CustomObject>(this.config, `/apis/${GROUP}/${VERSION}/${plural}`, list as never);
+    return this.watch<CustomObject>(`/apis/${GROUP}/${VERSION}/${plural}`, list as never, undefined, onError);
+  }
+
+  /**
+   * An informer whose watch restarts itself after a failure, with a pause that doubles up to
+   * 30 s and resets once it connects: it must outlive API server restarts and dropped watches.
+   */
+  watch<T extends KubernetesObject>(path: string, list: ListPromise<T>, labelSelector: string | undefined, onError: (err: unknown, retryInMs: number) => void): Informer<T> & ObjectCache<T> {
+    const informer = makeInformer<T>(this.config, path, list, labelSelector);
     let pauseMs = 500;
     informer.on('connect', () => (pauseMs = 500));
     informer.on('error', (err: unknown) => {
