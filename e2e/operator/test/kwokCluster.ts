@@ -63,3 +63,41 @@ export async function startKwokCluster(name: string): Promise<KwokCluster> {
     },
   };
 }
+
+/** A fake Node kwok keeps Ready, with the NIC label logic nodes select on. */
+export const fakeNode = (name: string, nicGbps: number) => `apiVersion: v1
+kind: Node
+metadata:
+  name: ${name}
+  annotations: {kwok.x-k8s.io/node: fake}
+  labels: {kubernetes.io/hostname: ${name}, kubernetes.io/os: linux, type: kwok, clusterchain.io/nic-gbps: "${nicGbps}"}
+status:
+  allocatable: {cpu: "32", memory: 256Gi, pods: "110"}
+  capacity: {cpu: "32", memory: 256Gi, pods: "110"}
+`;
+
+/** No storage provisioner in a kwok cluster: a volume a logic node's claim can bind to, as an admin would make. */
+export const volume = `apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv-ln-0}
+spec:
+  capacity: {storage: 100Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: {path: /var/lib/clusterchain-e2e}
+`;
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -6,44 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { startOperator, type RunningOperator } from '../../../operator/src/operator.js';
 import { Kube } from '../../../operator/src/runtime/kube.js';
-import { ROOT, startKwokCluster, type KwokCluster } from './kwokCluster.js';
-
-const fakeNode = (name: string, nicGbps: number) => `apiVersion: v1
-kind: Node
-metadata:
-  name: ${name}
-  annotations: {kwok.x-k8s.io/node: fake}
-  labels: {kubernetes.io/hostname: ${name}, kubernetes.io/os: linux, type: kwok, clusterchain.io/nic-gbps: "${nicGbps}"}
-status:
-  allocatable: {cpu: "32", memory: 256Gi, pods: "110"}
-  capacity: {cpu: "32", memory: 256Gi, pods: "110"}
-`;
-
-// No storage provisioner in a kwok cluster: a volume the claim can bind to, as an admin would make.
-const volume = `apiVersion: v1
-kind: PersistentVolume
-metadata: {name: pv-ln-0}
-spec:
-  capacity: {storage: 100Gi}
-  accessModes: [ReadWriteOnce]
-  persistentVolumeReclaimPolicy: Retain
-  hostPath: {path: /var/lib/clusterchain-e2e}
-`;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster } from './kwokCluster.js';
 
 describe('the operator reconciling LogicNodes on a real API server', () => {
   let k: KwokCluster;

@@ -1,0 +1,59 @@
+/**
+ * The operator as it ships: the compiled process, configured by its environment, against a real
+ * API server (kwok). It takes the Lease, reconciles a LogicNode, and on SIGTERM exits 0 and
+ * releases the Lease for a standby.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster } from './kwokCluster.js';
+
+describe('the operator process on a real API server', () => {
+  let k: KwokCluster;
+  let operator: ChildProcess;
+  let output = '';
+
+  beforeAll(async () => {
+    k = await startKwokCluster(`cc-op-${process.pid}`);
+    await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
+    await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/logicnodes.clusterchain.io', 'crd/clusters.clusterchain.io', 'crd/chainspaces.clusterchain.io']);
+    await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), volume].join('---\n'));
+    await k.kubectl(['create', 'namespace', 'chain']);
+    await k.kubectl(['wait', '--for=create', 'serviceaccount/default', '-n', 'chain', '--timeout=60s']);
+    operator = spawn(process.execPath, [join(ROOT, 'dist/operator/src/bin/operator.js')], {
+      env: { ...process.env, KUBECONFIG: k.kubeconfig, CLUSTERCHAIN_OPERATOR_NAMESPACE: 'default', CLUSTERCHAIN_OPERATOR_IDENTITY: 'op-a', CLUSTERCHAIN_LEASE_SECONDS: '5', CLUSTERCHAIN_WEBHOOK_LISTEN: '127.0.0.1:0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    operator.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    operator.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  }, 180_000);
+
+  afterAll(async () => {
+    if (operator && operator.exitCode === null) operator.kill('SIGKILL');
+    await k?.delete();
+  });
+
+  it('when started, then it leads, reconciles the example LogicNode, and on SIGTERM exits 0 leaving the Lease free', async () => {
+    await until('the operator to lead', async () => (output.includes('leading: starting the controllers') ? true : undefined), 30_000);
+    await k.kubectl(['apply', '-f', join(ROOT, 'operator/examples/one-cluster.yaml')]);
+    await until('the LogicNode to run', async () => {
+      const ln = JSON.parse((await k.kubectl(['get', 'logicnode', 'cluster-a-ln-0', '-n', 'chain', '-o', 'json'])).stdout) as { status?: { phase?: string } };
+      return ln.status?.phase === 'Running' ? true : undefined;
+    });
+    const holder = JSON.parse((await k.kubectl(['get', 'lease', 'clusterchain-operator', '-n', 'default', '-o', 'json'])).stdout) as { spec: { holderIdentity: string } };
+    expect(holder.spec.holderIdentity).toBe('op-a');
+
+    const exited = new Promise<number | null>((r) => operator.once('exit', r));
+    operator.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const released = JSON.parse((await k.kubectl(['get', 'lease', 'clusterchain-operator', '-n', 'default', '-o', 'json'])).stdout) as { spec: { holderIdentity?: string } };
+    expect(released.spec.holderIdentity ?? '').toBe('');
+  });
+
+  it('when its configuration is invalid, then it refuses to start with exit code 2 and says which setting', async () => {
+    const bad = spawn(process.execPath, [join(ROOT, 'dist/operator/src/bin/operator.js')], { env: { ...process.env, KUBECONFIG: k.kubeconfig, CLUSTERCHAIN_LEASE_SECONDS: 'soon' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    bad.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    expect(await new Promise((r) => bad.once('exit', r))).toBe(2);
+    expect(out).toContain('CLUSTERCHAIN_LEASE_SECONDS');
+  });
+});

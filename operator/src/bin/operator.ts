@@ -1,0 +1,71 @@
+/**
+ * The operator process: node dist/operator/src/bin/operator.js (configuration from the
+ * environment, operator/src/config.ts). Every replica serves the Alertmanager webhook; only the
+ * one holding the Lease reconciles. SIGINT/SIGTERM stop it cleanly and release the Lease.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { createLogger } from '../../../services/common/src/logger.js';
+import { stopOnSignal } from '../../../services/common/src/stopOnSignal.js';
+import { operatorEnv, tokenReader } from '../config.js';
+import { createWebhookServer } from '../dos/webhookServer.js';
+import { startOperator, type RunningOperator } from '../operator.js';
+import { Kube } from '../runtime/kube.js';
+import { LeaderElector } from '../runtime/leaderElector.js';
+
+const parsed = operatorEnv.safeParse(process.env);
+const log = createLogger('operator', parsed.success ? parsed.data.LOG_LEVEL : 'info');
+if (!parsed.success) {
+  log.fatal({ issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 'invalid configuration');
+  process.exit(2);
+}
+const env = parsed.data;
+
+const kc = new KubeConfig();
+if (env.KUBECONFIG) kc.loadFromFile(env.KUBECONFIG);
+else kc.loadFromCluster();
+const kube = new Kube(kc);
+
+let running: RunningOperator | null = null;
+let starting: Promise<void> = Promise.resolve();
+const elector = new LeaderElector(kc, {
+  namespace: env.CLUSTERCHAIN_OPERATOR_NAMESPACE,
+  name: 'clusterchain-operator',
+  identity: env.CLUSTERCHAIN_OPERATOR_IDENTITY,
+  leaseDurationSeconds: env.CLUSTERCHAIN_LEASE_SECONDS,
+  retryPeriodMs: Math.max(500, (env.CLUSTERCHAIN_LEASE_SECONDS * 1000) / 5),
+  onStartedLeading: () => {
+    log.info({ identity: env.CLUSTERCHAIN_OPERATOR_IDENTITY }, 'leading: starting the controllers');
+    starting = starting.then(async () => {
+      running = await startOperator({ kube, log, logicNodeImage: env.CLUSTERCHAIN_LOGIC_NODE_IMAGE });
+    });
+  },
+  onStoppedLeading: () => {
+    log.warn('no longer leading: stopping the controllers');
+    starting = starting.then(async () => {
+      await running?.stop();
+      running = null;
+    });
+  },
+  onError: (err) => log.warn({ err: (err as Error).message }, 'leader election round failed'),
+});
+
+const webhook = createWebhookServer({
+  token: tokenReader(env.CLUSTERCHAIN_WEBHOOK_TOKEN_FILE),
+  // The scaler's executor comes with the ReceptionPool reconciler; until then the alerts are logged.
+  onAlerts: (alerts) => log.info({ alerts: alerts.length }, 'alerts received'),
+});
+const [host, port] = [env.CLUSTERCHAIN_WEBHOOK_LISTEN.slice(0, env.CLUSTERCHAIN_WEBHOOK_LISTEN.lastIndexOf(':')), Number(env.CLUSTERCHAIN_WEBHOOK_LISTEN.split(':').pop())];
+webhook.listen(port, host, () => log.info({ listen: env.CLUSTERCHAIN_WEBHOOK_LISTEN }, 'alertmanager webhook serving'));
+elector.start();
+
+stopOnSignal(
+  {
+    async stop() {
+      await elector.stop(); // releases the Lease: a standby takes over at once
+      await starting;
+      await running?.stop();
+      await new Promise<void>((r) => webhook.close(() => r()));
+    },
+  },
+  log,
+);
