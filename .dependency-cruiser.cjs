@@ -31,10 +31,10 @@ module.exports = {
     },
     {
       name: 'operator-only-protocol',
-      comment: 'The operator imports only protocol types and its own CRD schemas.',
+      comment: 'The operator imports only protocol types, the shared process plumbing of services/common (logger, signals) and its own code.',
       severity: 'error',
       from: { path: '^operator/' },
-      to: { path: '^services/(?!protocol/)' },
+      to: { path: '^services/(?!protocol/|common/)' },
     },
     {
       name: 'no-circular',
