@@ -32,6 +32,15 @@ export const ReceptionErrorCode = {
   upstreamUnavailable: 'UPSTREAM_UNAVAILABLE',
   /** The node is shutting down. */
   stopping: 'STOPPING',
+  /**
+   * The operator asked this RN to drain before it is replaced (DESIGN §11): it takes no new
+   * client transactions. Another RN of the cluster takes them; retry there.
+   */
+  draining: 'DRAINING',
+  /** An admin request reached an RN started without `--admin-pubkey`. */
+  adminDisabled: 'ADMIN_DISABLED',
+  /** An admin request made too long ago (or too far ahead) by this RN's clock: a replay, or a skewed clock. */
+  staleRequest: 'STALE_REQUEST',
   invalidConfig: 'INVALID_CONFIG',
 } as const;
 export type ReceptionErrorCode = (typeof ReceptionErrorCode)[keyof typeof ReceptionErrorCode];
@@ -53,6 +62,11 @@ export const RECEPTION_STATUS: Readonly<Record<ReceptionErrorCode, status>> = {
   NOT_IN_COMMITTEE: status.PERMISSION_DENIED,
   UPSTREAM_UNAVAILABLE: status.UNAVAILABLE,
   STOPPING: status.UNAVAILABLE,
+  DRAINING: status.UNAVAILABLE,
+  // The admin codes travel over the ops HTTP port (admin/drainEndpoint.ts has their HTTP
+  // statuses); these are what they would be over gRPC.
+  ADMIN_DISABLED: status.PERMISSION_DENIED,
+  STALE_REQUEST: status.UNAUTHENTICATED,
   INVALID_CONFIG: status.INTERNAL,
 };
 

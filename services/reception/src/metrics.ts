@@ -19,7 +19,7 @@ export function createReceptionMetrics(registry: Registry) {
     buffered: new Counter({ name: 'clusterchain_reception_buffered_transactions_total', help: 'Transactions verified and buffered here as RN_k', registers }),
     direct: new Counter({
       name: 'clusterchain_reception_direct_transactions_total',
-      help: 'Transactions handed to the logic node directly, by why (sparse, small_roster, fallback, rescue)',
+      help: 'Transactions handed to the logic node directly, by why (sparse, small_roster, fallback, rescue, drain)',
       labelNames: ['path'] as const,
       registers,
     }),
@@ -66,6 +66,11 @@ export function createReceptionMetrics(registry: Registry) {
     rosterEpoch: new Gauge({ name: 'clusterchain_reception_roster_epoch', help: 'Roster epoch this RN follows (0: none yet)', registers }),
     rosterMembers: new Gauge({ name: 'clusterchain_reception_roster_members', help: 'Reception nodes in the current roster epoch', registers }),
     inRoster: new Gauge({ name: 'clusterchain_reception_in_roster', help: '1 when this RN is a member of the current roster epoch', registers }),
+    draining: new Gauge({
+      name: 'clusterchain_reception_draining',
+      help: '1 once the operator asked this RN to drain before a relay handoff (it takes no new client transactions), 0 while it serves',
+      registers,
+    }),
   };
 }
 

@@ -32,6 +32,12 @@ const BATCH_FRAMING_SLACK = 64 * 1024;
 const RESCUE_CONCURRENCY = 64;
 /** Refusals of the LN that say "not now" rather than "never": a rescue waits them out. */
 const RESCUE_RETRYABLE = new Set<string>([ReceptionErrorCode.upstreamUnavailable, 'OVERLOADED', 'STOPPING', 'INTERNAL']);
+/**
+ * RN_k's refusals that say "not me, not now" rather than "not this transaction": the transaction
+ * then goes to the LN directly. DRAINING too, though a draining RN_k takes forwarded transactions
+ * to the LN itself (see drain()): an RN_k of another build may refuse them instead.
+ */
+const RN_K_AWAY = new Set<string>([ReceptionErrorCode.rosterMismatch, ReceptionErrorCode.stopping, ReceptionErrorCode.notInRoster, ReceptionErrorCode.draining]);
 /** Co-signatures remembered: at 0.3 s batches and 6 draws each per RN, minutes of a big roster. */
 const COSIGN_CACHE_ENTRIES = 4_096;
 
@@ -51,6 +57,17 @@ export interface ReceptionNodeDependencies {
 
 type DirectPath = 'sparse' | 'small_roster' | 'fallback' | 'rescue' | 'drain';
 
+/** Where a relay handoff's drain stands (DESIGN §11): serving, then draining, then drained for good. */
+export type DrainState = 'serving' | 'draining' | 'drained';
+
+export interface DrainStatus {
+  state: DrainState;
+  /** Transactions buffered here as RN_k, not yet sealed into a package. */
+  buffered: number;
+  /** Packages sealed and not yet answered by the logic node. */
+  packagesInFlight: number;
+}
+
 /**
  * A reception node of the Trusted Reception Layer (WP 2.1, DESIGN §4). As RN_i it admits a
  * client's transaction (size, form, per-sender rate) and routes it by its signature to RN_k; as
@@ -69,6 +86,8 @@ export class ReceptionNode {
   private sequence = { epoch: -1n, next: 0n };
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
+  private draining = false;
+  private drained = false;
 
   constructor(
     readonly options: ReceptionNodeOptions,
@@ -92,6 +111,10 @@ export class ReceptionNode {
 
   get buffered(): number {
     return this.mempool.size;
+  }
+
+  get drainStatus(): DrainStatus {
+    return { state: !this.draining ? 'serving' : this.drained ? 'drained' : 'draining', buffered: this.mempool.size, packagesInFlight: this.inFlight.size };
   }
 
   /** Starts sealing a batch every `batchMs`. */
@@ -119,6 +142,49 @@ export class ReceptionNode {
     this.deps.roster.stop();
   }
 
+  /**
+   * The operator's drain before a relay handoff (DESIGN §11). From now on client transactions are
+   * refused (DRAINING, UNAVAILABLE: the client goes to another RN); what is buffered is sealed
+   * and every package is delivered to the logic node with the usual retries, then the state is
+   * `drained`. Unlike `stop`, the buffer goes through committees as always: the rest of the
+   * cluster is up. The node stays a roster member until the operator swaps it out, so it keeps
+   * co-signing other RNs' batches and /readyz keeps answering. Idempotent; answers at once, the
+   * operator polls `drainStatus` (GET /admin/drain).
+   *
+   * ForwardTx while draining, for a transaction this RN is RN_k of: handed to the logic node
+   * directly (it verifies it itself), never buffered. Refusing it would leave RN_i nothing but an
+   * error for a client whose every retry routes here again until the swap; buffering it would
+   * let the drain never end. So nothing is dropped and `drained` stays true once reached.
+   */
+  drain(): DrainStatus {
+    if (this.stopping && !this.draining) throw new ReceptionError(ReceptionErrorCode.stopping, 'this reception node is stopping: what it buffered is being handed to the logic node');
+    if (!this.draining) {
+      this.draining = true;
+      this.deps.metrics.draining.set(1);
+      this.deps.log.info({ buffered: this.mempool.size, packagesInFlight: this.inFlight.size }, 'draining: no new transactions; delivering what is buffered');
+      void this.finishDrain();
+    }
+    return this.drainStatus;
+  }
+
+  private async finishDrain(): Promise<void> {
+    while (!this.stopping) {
+      if (this.mempool.size > 0) {
+        const before = this.mempool.size;
+        if (this.inFlight.size < this.options.maxPackagesInFlight) void this.seal();
+        // Back-pressure (or nothing sealed): wait for a package to be answered, or a batch interval.
+        if (this.mempool.size >= before) await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, this.options.batchMs))]);
+        continue;
+      }
+      if (this.inFlight.size === 0) break;
+      // Not Promise.all: a package's transactions may come back to the buffer (see rescue).
+      await Promise.race(this.inFlight);
+    }
+    if (this.stopping) return;
+    this.drained = true;
+    this.deps.log.info('drained: everything buffered here reached the logic node');
+  }
+
   // ---- WP 2.1 step 1: admission and routing ------------------------------------------------
 
   /** A client's transaction at this RN (RN_i). Resolves to its id, or throws a coded refusal. */
@@ -127,6 +193,7 @@ export class ReceptionNode {
     this.rate.mark();
     return this.counted(async () => {
       const view = this.member();
+      if (this.draining) throw new ReceptionError(ReceptionErrorCode.draining, 'this reception node is draining before it is replaced; send the transaction to another reception node');
       const d = checkForm(bytes);
       if (!this.limiter.take(bytesToKey(d.tx.pubkey))) {
         throw new ReceptionError(ReceptionErrorCode.rateLimited, 'this sender is over its submission rate; slow down');
@@ -147,7 +214,7 @@ export class ReceptionNode {
       const sparse = this.sparsePath(view);
       if (sparse !== null) return this.direct(bytes, sparse);
       const k = routeOf(d.tx.signature, view.members.length);
-      if (k === view.self) return this.buffer(d, bytes);
+      if (k === view.self) return this.draining ? this.direct(bytes, 'drain') : this.buffer(d, bytes); // see drain()
       if (epoch < view.epoch) return this.forwardTo(view, k, d, bytes); // RN_i is behind: one more hop, under our epoch
       if (epoch > view.epoch) throw new ReceptionError(ReceptionErrorCode.rosterMismatch, `epoch ${epoch} is ahead of ours (${view.epoch}); retry`);
       throw new ReceptionError(ReceptionErrorCode.wrongRoute, `under epoch ${epoch} this transaction routes to ${k}, not ${view.self}`);
@@ -182,7 +249,7 @@ export class ReceptionNode {
       const code = codeOf(err);
       // RN_k's refusal of the transaction itself is the answer; an RN_k that is away, stopping
       // or on another epoch is not: the transaction must not be lost for that.
-      if (code !== undefined && code !== ReceptionErrorCode.rosterMismatch && code !== ReceptionErrorCode.stopping && code !== ReceptionErrorCode.notInRoster) {
+      if (code !== undefined && !RN_K_AWAY.has(code)) {
         throw new UpstreamRejection(code, (err as { details?: string }).details ?? (err as Error).message, (err as { code: number }).code, 'rn');
       }
       this.deps.log.debug({ to: k, err: (err as Error).message }, 'RN_k unavailable; handing the transaction to the logic node');
@@ -373,6 +440,13 @@ export class ReceptionNode {
         } catch (err) {
           const code = codeOfError(err);
           if (code === 'DUPLICATE') continue; // the LN has it already
+          // Draining, the LN away past the horizon: back into the buffer for another package.
+          // The drain does not end while the LN cannot take them, so the operator keeps the pod.
+          if (this.draining && !this.stopping && RESCUE_RETRYABLE.has(code) && this.mempool.offer(t).outcome !== 'refused') {
+            this.deps.metrics.mempool.set(this.mempool.size);
+            this.deps.log.warn({ id: toHex(t.id), code }, 'draining: the logic node did not take a transaction yet; buffered again');
+            continue;
+          }
           this.deps.metrics.rejected.inc({ reason: 'RESCUE_FAILED' });
           this.deps.log.warn({ id: toHex(t.id), code }, 'a buffered transaction could not be handed to the logic node');
         }

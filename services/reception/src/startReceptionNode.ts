@@ -4,6 +4,7 @@ import { publicKeyOf } from '../../protocol/src/keys.js';
 import { NativeVerifier } from '../../protocol/src/signature.js';
 import { createLogicClient, createReceptionClient, createServer, listen, startOpsHttp, stop as stopServer, type ReceptionClient } from '../../rpc/src/index.js';
 import { toHex } from '../../protocol/src/bytes.js';
+import { drainEndpoint } from './admin/drainEndpoint.js';
 import { ReceptionError, ReceptionErrorCode } from './errors.js';
 import { addReceptionService } from './grpcServer.js';
 import { createReceptionMetrics } from './metrics.js';
@@ -30,6 +31,8 @@ export interface ReceptionNodeProcessConfig extends Partial<ReceptionNodeOptions
   misbehaviour?: Misbehaviour;
   /** Seal a batch every `batchMs` (default true); tests may call `node.seal()` themselves. */
   autoSeal?: boolean;
+  /** The operator key's public half (33 bytes): enables POST /admin/drain. Without it drain requests are refused (ADMIN_DISABLED). */
+  adminPubkey?: Uint8Array;
 }
 
 export interface RunningReceptionNode {
@@ -86,7 +89,16 @@ export async function startReceptionNode(config: ReceptionNodeProcessConfig): Pr
     grpcPort = await listen(server, config.listen);
     const endpoint = config.advertise ?? `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${grpcPort}`;
     // What the operator reads to put this RN in a roster: its key and where to reach it.
-    ops = await startOpsHttp({ address: config.http, registry, ready: () => node.ready, identity: () => ({ pubkey: toHex(pubkey), endpoint }) });
+    ops = await startOpsHttp({
+      address: config.http,
+      registry,
+      ready: () => node.ready,
+      // The roster epoch it follows, once it follows one: the operator waits for it (synced) before
+      // putting this RN in a roster.
+      identity: () => ({ pubkey: toHex(pubkey), endpoint, ...(node.roster === undefined ? {} : { rosterEpoch: String(node.roster.epoch) }) }),
+      admin: drainEndpoint({ node, pubkey, adminPubkey: config.adminPubkey, verifier, log: config.log }),
+      onAdminError: (err) => config.log.error({ err }, 'admin request failed'),
+    });
   } catch (err) {
     server.forceShutdown();
     logic.close();
@@ -94,7 +106,7 @@ export async function startReceptionNode(config: ReceptionNodeProcessConfig): Pr
   }
   roster.start();
   if (config.autoSeal !== false) node.start();
-  config.log.info({ grpc: grpcPort, http: ops.port, logic: config.logic, batchMs: options.batchMs, committeeSize: options.committeeSize }, 'reception node serving');
+  config.log.info({ grpc: grpcPort, http: ops.port, logic: config.logic, batchMs: options.batchMs, committeeSize: options.committeeSize, admin: config.adminPubkey !== undefined }, 'reception node serving');
   return {
     node,
     grpcPort,

@@ -11,3 +11,4 @@ export * from './channel.js';
 export * from './server.js';
 export * from './opsHttp.js';
 export * from './unary.js';
+export * from './admin.js';

@@ -1,10 +1,19 @@
 /**
  * A logic node process:
- *   node dist/services/logic/src/bin/logicNode.js --data DIR --key FILE --genesis FILE --roster FILE
+ *   node dist/services/logic/src/bin/logicNode.js --data DIR --key FILE --genesis FILE [--roster FILE]
  *     [--listen 127.0.0.1:7100] [--http 127.0.0.1:9100] [--slot-ms 3000] [--committee-size 7]
+ *     [--admin-pubkey HEX]
+ * --roster: the first epoch's members, used only until a roster is persisted in DIR; without it
+ * (or with `{ "members": [] }`) the first epoch is empty: a fresh cluster on Kubernetes starts its
+ * logic node before any reception node exists, and the operator adds them with ChangeRoster.
+ * --admin-pubkey: the operator key's public half (33-byte compressed, hex); enables ChangeRoster,
+ * which is refused (ADMIN_DISABLED) without it.
  * Stops cleanly on SIGINT/SIGTERM: the block in progress is made durable first.
  */
 import { parseArgs } from 'node:util';
+import { fromHex } from '../../../protocol/src/bytes.js';
+import { PUBLIC_KEY_LENGTH } from '../../../protocol/src/params.js';
+import type { RosterMember } from '../../../protocol/src/reception/roster.js';
 import { readKeyFile } from '../../../common/src/keyFile.js';
 import { readGenesisFile } from '../../../common/src/genesisFile.js';
 import { readRosterFile } from '../../../common/src/rosterFile.js';
@@ -18,6 +27,7 @@ const { values } = parseArgs({
     key: { type: 'string' },
     genesis: { type: 'string' },
     roster: { type: 'string' },
+    'admin-pubkey': { type: 'string' },
     listen: { type: 'string', default: '127.0.0.1:7100' },
     http: { type: 'string', default: '127.0.0.1:9100' },
     'slot-ms': { type: 'string' },
@@ -28,7 +38,7 @@ const { values } = parseArgs({
 });
 
 const log = createLogger(values.name);
-function required(name: 'data' | 'key' | 'genesis' | 'roster'): string {
+function required(name: 'data' | 'key' | 'genesis'): string {
   const v = values[name];
   if (v === undefined) {
     log.fatal(`--${name} is required`);
@@ -47,14 +57,32 @@ function positiveInt(name: 'slot-ms' | 'committee-size' | 'max-block-transaction
   return n;
 }
 
+function adminPubkey(): Uint8Array | undefined {
+  const hex = values['admin-pubkey'];
+  if (hex === undefined) return undefined;
+  if (!/^0[23][0-9a-fA-F]{64}$/.test(hex)) {
+    log.fatal(`--admin-pubkey must be a ${PUBLIC_KEY_LENGTH}-byte compressed key in hex`);
+    process.exit(2);
+  }
+  return fromHex(hex);
+}
+
+async function initialRoster(): Promise<RosterMember[]> {
+  if (values.roster !== undefined) return readRosterFile(values.roster);
+  log.info('no --roster: the first roster epoch is empty until the operator adds reception nodes');
+  return [];
+}
+
 try {
+  const admin = adminPubkey();
   const genesis = await readGenesisFile(required('genesis'));
   const running = await startLogicNode({
     dataDir: required('data'),
     key: await readKeyFile(required('key')),
     genesis: { timestamp: genesis.timestamp, allocations: genesis.allocations },
     chainId: genesis.chainId,
-    initialRoster: await readRosterFile(required('roster')),
+    initialRoster: await initialRoster(),
+    ...(admin ? { adminPubkey: admin } : {}),
     listen: values.listen,
     http: values.http,
     log,

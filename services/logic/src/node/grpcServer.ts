@@ -5,8 +5,8 @@ import { ADDRESS_LENGTH } from '../../../protocol/src/params.js';
 import { HASH_LENGTH } from '../../../protocol/src/hash.js';
 import { TX_STATUS_NAMES } from '../../../protocol/src/types.js';
 import type { SignedRoster } from '../../../protocol/src/reception/roster.js';
-import { LogicService, TransactionStatus_State, serviceErrorOf, toServiceError, type LogicServer, type Roster } from '../../../rpc/src/index.js';
-import { NodeErrorCode } from './errors.js';
+import { CURRENT_EPOCH_METADATA_KEY, LogicService, TransactionStatus_State, serviceErrorOf, toServiceError, type LogicServer, type Roster } from '../../../rpc/src/index.js';
+import { NodeError, NodeErrorCode } from './errors.js';
 import type { LogicNode } from './logicNode.js';
 
 /** The gRPC status of each of the logic node's codes: the one table (CONVENTIONS 4). */
@@ -19,6 +19,18 @@ const STATUS_OF: Readonly<Record<NodeErrorCode, status>> = {
   NOT_FOUND: status.NOT_FOUND,
   INVALID_CONFIG: status.INTERNAL,
   STOPPING: status.UNAVAILABLE,
+  ADMIN_DISABLED: status.PERMISSION_DENIED,
+  NOT_LEADER: status.FAILED_PRECONDITION,
+  EPOCH_MISMATCH: status.FAILED_PRECONDITION,
+  EXCLUDED_MEMBER: status.FAILED_PRECONDITION,
+};
+
+/**
+ * Where an admin method reads a code differently: a request not signed by the operator key is
+ * refused, not malformed (a transaction's BAD_SIGNATURE is the caller's bad bytes).
+ */
+const ADMIN_STATUS_OF: Readonly<Partial<Record<NodeErrorCode, status>>> = {
+  BAD_SIGNATURE: status.PERMISSION_DENIED,
 };
 
 function invalid(message: string): Error {
@@ -39,7 +51,7 @@ function rosterMessage(r: SignedRoster): Roster {
  * reaches the client as a gRPC status with our code in the `clusterchain-code` trailer.
  */
 export function addLogicService(server: Server, node: LogicNode, log: Logger): void {
-  function unary<Req, Res>(name: string, handle: (req: Req) => Promise<Res> | Res) {
+  function unary<Req, Res>(name: string, handle: (req: Req) => Promise<Res> | Res, statusOf: Readonly<Partial<Record<NodeErrorCode, status>>> = {}) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
       Promise.resolve()
         .then(() => handle(call.request))
@@ -47,8 +59,12 @@ export function addLogicService(server: Server, node: LogicNode, log: Logger): v
           (res) => callback(null, res),
           (err: unknown) => {
             const code = (err as { code?: unknown }).code;
-            if (typeof code === 'string' && code in STATUS_OF) callback(toServiceError(code, (err as Error).message, STATUS_OF[code as NodeErrorCode]));
-            else {
+            if (typeof code === 'string' && code in STATUS_OF) {
+              const e = toServiceError(code, (err as Error).message, statusOf[code as NodeErrorCode] ?? STATUS_OF[code as NodeErrorCode]);
+              const current = err instanceof NodeError ? err.meta['currentEpoch'] : undefined;
+              if (typeof current === 'bigint') e.metadata.set(CURRENT_EPOCH_METADATA_KEY, current.toString());
+              callback(e);
+            } else {
               const e = serviceErrorOf(err);
               if (e.code === status.INTERNAL) log.error({ err, method: name }, 'handler failed');
               callback(e);
@@ -113,6 +129,11 @@ export function addLogicService(server: Server, node: LogicNode, log: Logger): v
       };
     }),
     getRoster: unary('GetRoster', () => rosterMessage(node.roster.current)),
+    changeRoster: unary(
+      'ChangeRoster',
+      (req) => node.changeRoster({ leader: req.leader, expectEpoch: req.expectEpoch, remove: req.remove, add: req.add.map((m) => ({ pubkey: m.pubkey, endpoint: m.endpoint })) }, req.signature),
+      ADMIN_STATUS_OF,
+    ),
     watchRoster: (call) => {
       call.write(rosterMessage(node.roster.current));
       const unwatch = node.roster.watch((r) => call.write(rosterMessage(r)));

@@ -14,6 +14,7 @@ import { decodeCoSignature, verifyCoSignature } from '../../../protocol/src/rece
 import { isValid } from '../../../protocol/src/reception/verdicts.js';
 import { encodeExclusion, Misconduct, MISCONDUCT_NAMES, ROSTER_REGISTRY_ADDRESS, type ExcludedMember } from '../../../protocol/src/reception/exclusion.js';
 import type { RosterMember, SignedRoster } from '../../../protocol/src/reception/roster.js';
+import { verifyRosterChange, type RosterChange } from '../../../protocol/src/reception/admin.js';
 import type { StorageBackend } from '../../../storage/src/index.js';
 import { addressKey, senderKey } from '../ledger/dispatcher.js';
 import type { Genesis } from '../ledger/genesis.js';
@@ -44,6 +45,8 @@ export interface LogicNodeDependencies {
   challenge: (member: RosterMember, batch: Uint8Array, timeoutMs: number) => Promise<Uint8Array>;
   clock?: () => number;
   backend?: StorageBackend;
+  /** The operator key's public half: signs roster changes. Undefined: ChangeRoster is refused (ADMIN_DISABLED). */
+  adminPubkey?: Uint8Array;
 }
 
 export type TransactionState =
@@ -381,6 +384,44 @@ export class LogicNode {
     if (this.stopping) return null;
     this.deps.log.info({ member: index, attempts: this.options.challengeAttempts, err: lastError }, 'challenged member did not answer');
     return Misconduct.withheldVerdict;
+  }
+
+  // ---- roster changes (DESIGN §11) ---------------------------------------------------------
+
+  /**
+   * The operator's roster change, as the cluster leader takes it: signed by the operator key,
+   * addressed to this node, applied as ONE new epoch only while `expectEpoch` is current (see
+   * RosterBook.replace for the no-op and exclusion rules). The RNs get the new epoch on
+   * WatchRoster. Answers the epoch now current and whether this call published it.
+   */
+  async changeRoster(change: RosterChange, signature: Uint8Array): Promise<{ epoch: bigint; changed: boolean }> {
+    const m = this.deps.metrics.rosterChanges;
+    try {
+      this.assertRunning();
+      const admin = this.deps.adminPubkey;
+      if (admin === undefined) throw new NodeError(NodeErrorCode.adminDisabled, 'this logic node was started without --admin-pubkey: roster changes are disabled');
+      let signed: boolean;
+      try {
+        signed = verifyRosterChange(change, signature, admin, this.deps.verifier);
+      } catch (err) {
+        throw malformed('roster change', err);
+      }
+      if (!signed) throw new NodeError(NodeErrorCode.badSignature, 'the roster change is not signed by the operator key');
+      if (!bytesEqual(change.leader, this.pubkey)) throw new NodeError(NodeErrorCode.notLeader, `the roster change is for leader ${toHex(change.leader)}, not for this node`);
+      const before = this.roster.current.roster.epoch;
+      const { roster, changed } = await this.roster.replace(change.remove, change.add, change.expectEpoch);
+      m.inc({ outcome: changed ? 'changed' : 'unchanged' });
+      if (changed) {
+        this.deps.log.info(
+          { from: before.toString(), epoch: roster.roster.epoch.toString(), removed: change.remove.length, added: change.add.length, members: roster.roster.members.length },
+          'roster changed by the operator',
+        );
+      }
+      return { epoch: roster.roster.epoch, changed };
+    } catch (err) {
+      if (err instanceof NodeError) m.inc({ outcome: err.code });
+      throw err;
+    }
   }
 
   // ---- blocks -----------------------------------------------------------------------------

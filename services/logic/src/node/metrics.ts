@@ -38,6 +38,12 @@ export function createLogicNodeMetrics(registry: Registry) {
       labelNames: ['misconduct'] as const,
       registers,
     }),
+    rosterChanges: new Counter({
+      name: 'clusterchain_logic_roster_changes_total',
+      help: 'Roster changes asked by the operator (ChangeRoster), by outcome (changed, unchanged, or the refusal code)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     committed: new Counter({
       name: 'clusterchain_logic_committed_transactions_total',
       help: 'Transactions committed in blocks, by outcome (SUCCESS, BAD_NONCE, ...)',

@@ -27,7 +27,11 @@ export class RosterBook {
     private readonly leaderKey: Uint8Array,
   ) {}
 
-  /** Opens the persisted book, or starts one at epoch 1 with `initial` members. */
+  /**
+   * Opens the persisted book, or starts one at epoch 1 with `initial` members. `initial` may be
+   * empty: a fresh cluster on Kubernetes starts its LN before any RN exists, and the operator then
+   * adds RNs one roster change at a time.
+   */
   static async open(file: string, leaderKey: Uint8Array, initial: readonly RosterMember[]): Promise<RosterBook> {
     const book = new RosterBook(file, leaderKey);
     let saved: { roster: string; excluded: string[] } | null = null;
@@ -74,12 +78,49 @@ export class RosterBook {
     return this.publish([...this.current.roster.members, ...fresh]);
   }
 
+  /**
+   * The operator's roster change (a relay handoff, a scale step; DESIGN §11): ONE new epoch with
+   * the `remove` keys gone and the `add` members appended in order. Removal is a graceful leave:
+   * the keys are not excluded and may come back later. Keys already absent are not removed again
+   * and members already present are not added again, so a change that alters nothing publishes
+   * nothing and answers the current epoch with `changed: false`. An add that names an excluded
+   * key refuses the whole change (EXCLUDED_MEMBER): exclusions are for good. With `expectEpoch`,
+   * a change that would alter something applies only while that epoch is current (EPOCH_MISMATCH,
+   * meta.currentEpoch, otherwise): a compare-and-swap that makes a replayed request useless once
+   * the epoch moved, while a retried one that already took effect is a no-op, not an error.
+   *
+   * Everything up to the new epoch being current happens before the first await, like `exclude`:
+   * a caller that checked `current` in the same turn knows which epoch it replaced.
+   */
+  async replace(remove: readonly Uint8Array[], add: readonly RosterMember[], expectEpoch?: bigint): Promise<{ roster: SignedRoster; changed: boolean }> {
+    const banned = add.find((m) => this.isExcluded(m.pubkey));
+    if (banned !== undefined) throw new NodeError(NodeErrorCode.excludedMember, `${toHex(banned.pubkey)} was excluded and cannot rejoin the roster`);
+    const gone = new Set(remove.map(bytesToKey));
+    const before = this.current.roster.members;
+    const kept = before.filter((m) => !gone.has(bytesToKey(m.pubkey)));
+    const present = new Set(kept.map((m) => bytesToKey(m.pubkey)));
+    const fresh: RosterMember[] = [];
+    for (const m of add) {
+      const k = bytesToKey(m.pubkey);
+      if (present.has(k)) continue;
+      present.add(k);
+      fresh.push({ pubkey: Uint8Array.from(m.pubkey), endpoint: m.endpoint }); // a copy, and never a view into a request's frame
+    }
+    if (kept.length === before.length && fresh.length === 0) return { roster: this.current, changed: false };
+    const current = this.current.roster.epoch;
+    if (expectEpoch !== undefined && expectEpoch !== current) {
+      throw new NodeError(NodeErrorCode.epochMismatch, `the change expects roster epoch ${expectEpoch}, but the current epoch is ${current}`, { meta: { currentEpoch: current } });
+    }
+    return { roster: await this.publish([...kept, ...fresh]), changed: true };
+  }
+
   /** Calls `listener` with every epoch published from now on. */
   watch(listener: (r: SignedRoster) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Signs and makes current the next epoch synchronously; only saving and telling watchers wait. */
   private async publish(members: readonly RosterMember[]): Promise<SignedRoster> {
     const next = signRoster({ epoch: this.current.roster.epoch + 1n, members }, this.leaderKey);
     this.epochs.push(next);

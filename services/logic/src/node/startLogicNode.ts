@@ -26,6 +26,8 @@ export interface LogicNodeProcessConfig extends Partial<LogicNodeOptions> {
   autoProduce?: boolean;
   /** How absent members are asked (default: CoSign over gRPC at their roster endpoint). */
   challenge?: LogicNodeDependencies['challenge'];
+  /** The operator key's public half (33 bytes): enables ChangeRoster. Without it ChangeRoster is refused. */
+  adminPubkey?: Uint8Array;
 }
 
 export interface RunningLogicNode {
@@ -56,6 +58,7 @@ export async function startLogicNode(config: LogicNodeProcessConfig): Promise<Ru
     log: config.log,
     metrics,
     ...(config.backend ? { backend: config.backend } : {}),
+    ...(config.adminPubkey ? { adminPubkey: config.adminPubkey } : {}),
     challenge:
       config.challenge ??
       ((member, batch, timeoutMs) =>
@@ -78,7 +81,7 @@ export async function startLogicNode(config: LogicNodeProcessConfig): Promise<Ru
     throw err;
   }
   if (config.autoProduce !== false) node.start();
-  config.log.info({ grpc: grpcPort, http: ops.port, slotMs: options.slotMs }, 'logic node serving');
+  config.log.info({ grpc: grpcPort, http: ops.port, slotMs: options.slotMs, admin: config.adminPubkey !== undefined }, 'logic node serving');
   return {
     node,
     grpcPort,

@@ -9,3 +9,4 @@ export * from './roster.js';
 export * from './exclusion.js';
 export * from './checkPackage.js';
 export * from './coSignBatch.js';
+export * from './admin.js';

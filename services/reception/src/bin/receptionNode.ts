@@ -4,8 +4,11 @@
  *     --leader-pubkey HEX --listen HOST:PORT --http HOST:PORT
  *     [--generate-key] [--advertise HOST:PORT]
  *     [--batch-ms 300] [--committee-size 7] [--direct-below-tps 0] [--name rn-0]
+ *     [--admin-pubkey HEX]
  * --generate-key: an RN is a short-lived abstract node (WP 1); on a fresh machine it makes its own
  * key when FILE does not exist yet, and tells it on /identity for the operator to put in a roster.
+ * --admin-pubkey: the operator key's public half (33-byte compressed, hex); enables POST /admin/drain
+ * on the HTTP port (a relay handoff, DESIGN §11), which is refused (403 ADMIN_DISABLED) without it.
  *     [--misbehave NAME]   (test only; refused unless CLUSTERCHAIN_ALLOW_MISBEHAVIOUR=1)
  * Stops cleanly on SIGINT/SIGTERM: what is buffered reaches the logic node first.
  */
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     'direct-below-tps': { type: 'string' },
     name: { type: 'string', default: 'rn-0' },
     misbehave: { type: 'string' },
+    'admin-pubkey': { type: 'string' },
   },
 });
 
@@ -53,6 +57,12 @@ function integer(name: 'batch-ms' | 'committee-size' | 'direct-below-tps', min: 
 function leaderPubkey(): Uint8Array {
   const hex = required('leader-pubkey');
   if (!/^0[23][0-9a-fA-F]{64}$/.test(hex)) fail(`--leader-pubkey must be a ${PUBLIC_KEY_LENGTH}-byte compressed key in hex`);
+  return fromHex(hex);
+}
+function adminPubkey(): Uint8Array | undefined {
+  const hex = values['admin-pubkey'];
+  if (hex === undefined) return undefined;
+  if (!/^0[23][0-9a-fA-F]{64}$/.test(hex)) fail(`--admin-pubkey must be a ${PUBLIC_KEY_LENGTH}-byte compressed key in hex`);
   return fromHex(hex);
 }
 function misbehaviour(): Misbehaviour | undefined {
@@ -79,6 +89,7 @@ async function keyOf(path: string): Promise<Uint8Array> {
 
 try {
   const bad = misbehaviour();
+  const admin = adminPubkey();
   const running = await startReceptionNode({
     key: await keyOf(required('key')),
     logic: required('logic'),
@@ -91,6 +102,7 @@ try {
     committeeSize: integer('committee-size', 1),
     directBelowTps: integer('direct-below-tps', 0),
     ...(bad ? { misbehaviour: bad } : {}),
+    ...(admin ? { adminPubkey: admin } : {}),
   });
   stopOnSignal(running, log);
 } catch (err) {

@@ -178,6 +178,29 @@ export interface RosterMember {
   endpoint: string;
 }
 
+export interface ChangeRosterRequest {
+  /** The LN leader's public key (33 bytes): the node the request is for. */
+  leader: Buffer;
+  /** The epoch the operator read: compare-and-swap against the leader's current epoch. */
+  expectEpoch: bigint;
+  /** Public keys (33 bytes) of the RNs to take out; at most 1024. */
+  remove: Buffer[];
+  /** RNs to append, in order; at most 1024. `index` is ignored. */
+  add: RosterMember[];
+  /**
+   * The operator key's signature over the canonical roster change (its admin roster-change
+   * signing domain, services/protocol/src/reception/admin.ts).
+   */
+  signature: Buffer;
+}
+
+export interface ChangeRosterResponse {
+  /** The epoch current after the call. */
+  epoch: bigint;
+  /** True when this call published `epoch`; false when the roster already was as asked. */
+  changed: boolean;
+}
+
 function createBaseSubmitPackageRequest(): SubmitPackageRequest {
   return { package: Buffer.alloc(0) };
 }
@@ -1748,6 +1771,238 @@ export const RosterMember: MessageFns<RosterMember> = {
   },
 };
 
+function createBaseChangeRosterRequest(): ChangeRosterRequest {
+  return { leader: Buffer.alloc(0), expectEpoch: 0n, remove: [], add: [], signature: Buffer.alloc(0) };
+}
+
+export const ChangeRosterRequest: MessageFns<ChangeRosterRequest> = {
+  encode(message: ChangeRosterRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leader.length !== 0) {
+      writer.uint32(10).bytes(message.leader);
+    }
+    if (message.expectEpoch !== 0n) {
+      if (BigInt.asUintN(64, message.expectEpoch) !== message.expectEpoch) {
+        throw new globalThis.Error("value provided for field message.expectEpoch of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.expectEpoch);
+    }
+    for (const v of message.remove) {
+      writer.uint32(26).bytes(v!);
+    }
+    for (const v of message.add) {
+      RosterMember.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.signature.length !== 0) {
+      writer.uint32(42).bytes(message.signature);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeRosterRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeRosterRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leader = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectEpoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.remove.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.add.push(RosterMember.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.signature = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeRosterRequest {
+    return {
+      leader: isSet(object.leader) ? Buffer.from(bytesFromBase64(object.leader)) : Buffer.alloc(0),
+      expectEpoch: isSet(object.expectEpoch)
+        ? BigInt(object.expectEpoch)
+        : isSet(object.expect_epoch)
+        ? BigInt(object.expect_epoch)
+        : 0n,
+      remove: globalThis.Array.isArray(object?.remove)
+        ? object.remove.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      add: globalThis.Array.isArray(object?.add) ? object.add.map((e: any) => RosterMember.fromJSON(e)) : [],
+      signature: isSet(object.signature) ? Buffer.from(bytesFromBase64(object.signature)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: ChangeRosterRequest): unknown {
+    const obj: any = {};
+    if (message.leader.length !== 0) {
+      obj.leader = base64FromBytes(message.leader);
+    }
+    if (message.expectEpoch !== 0n) {
+      obj.expectEpoch = message.expectEpoch.toString();
+    }
+    if (message.remove?.length) {
+      obj.remove = message.remove.map((e) => base64FromBytes(e));
+    }
+    if (message.add?.length) {
+      obj.add = message.add.map((e) => RosterMember.toJSON(e));
+    }
+    if (message.signature.length !== 0) {
+      obj.signature = base64FromBytes(message.signature);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeRosterRequest>, I>>(base?: I): ChangeRosterRequest {
+    return ChangeRosterRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeRosterRequest>, I>>(object: I): ChangeRosterRequest {
+    const message = createBaseChangeRosterRequest();
+    message.leader = object.leader ?? Buffer.alloc(0);
+    message.expectEpoch = (object.expectEpoch !== undefined && object.expectEpoch !== null)
+      ? BigInt(object.expectEpoch)
+      : 0n;
+    message.remove = object.remove?.map((e) => e) || [];
+    message.add = object.add?.map((e) => RosterMember.fromPartial(e)) || [];
+    message.signature = object.signature ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseChangeRosterResponse(): ChangeRosterResponse {
+  return { epoch: 0n, changed: false };
+}
+
+export const ChangeRosterResponse: MessageFns<ChangeRosterResponse> = {
+  encode(message: ChangeRosterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeRosterResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeRosterResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeRosterResponse {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: ChangeRosterResponse): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeRosterResponse>, I>>(base?: I): ChangeRosterResponse {
+    return ChangeRosterResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeRosterResponse>, I>>(object: I): ChangeRosterResponse {
+    const message = createBaseChangeRosterResponse();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
 export type LogicService = typeof LogicService;
 export const LogicService = {
   /** RN_k -> LN: a package of a batch, RN_k's verdicts and the 6 co-signatures (step 4). */
@@ -1828,6 +2083,24 @@ export const LogicService = {
     responseSerialize: (value: Roster): Buffer => Buffer.from(Roster.encode(value).finish()),
     responseDeserialize: (value: Buffer): Roster => Roster.decode(value),
   },
+  /**
+   * Operator -> LN leader (DESIGN §11, relay handoff and scaling): publish ONE new roster epoch
+   * with `remove` gone (a graceful leave, not an exclusion) and `add` appended. Signed with the
+   * operator key; applied only while `expect_epoch` is current. Refusals, by clusterchain-code:
+   * ADMIN_DISABLED and BAD_SIGNATURE (PERMISSION_DENIED), NOT_LEADER, EPOCH_MISMATCH (with the
+   * current epoch in the clusterchain-current-epoch trailer) and EXCLUDED_MEMBER
+   * (FAILED_PRECONDITION), MALFORMED (INVALID_ARGUMENT).
+   */
+  changeRoster: {
+    path: "/clusterchain.v1.Logic/ChangeRoster" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ChangeRosterRequest): Buffer => Buffer.from(ChangeRosterRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ChangeRosterRequest => ChangeRosterRequest.decode(value),
+    responseSerialize: (value: ChangeRosterResponse): Buffer =>
+      Buffer.from(ChangeRosterResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChangeRosterResponse => ChangeRosterResponse.decode(value),
+  },
 } as const;
 
 export interface LogicServer extends UntypedServiceImplementation {
@@ -1843,6 +2116,15 @@ export interface LogicServer extends UntypedServiceImplementation {
   getRoster: handleUnaryCall<GetRosterRequest, Roster>;
   /** The current roster, then every new epoch as it is published, until the client cancels. */
   watchRoster: handleServerStreamingCall<GetRosterRequest, Roster>;
+  /**
+   * Operator -> LN leader (DESIGN §11, relay handoff and scaling): publish ONE new roster epoch
+   * with `remove` gone (a graceful leave, not an exclusion) and `add` appended. Signed with the
+   * operator key; applied only while `expect_epoch` is current. Refusals, by clusterchain-code:
+   * ADMIN_DISABLED and BAD_SIGNATURE (PERMISSION_DENIED), NOT_LEADER, EPOCH_MISMATCH (with the
+   * current epoch in the clusterchain-current-epoch trailer) and EXCLUDED_MEMBER
+   * (FAILED_PRECONDITION), MALFORMED (INVALID_ARGUMENT).
+   */
+  changeRoster: handleUnaryCall<ChangeRosterRequest, ChangeRosterResponse>;
 }
 
 export interface LogicClient extends Client {
@@ -1958,6 +2240,29 @@ export interface LogicClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<Roster>;
+  /**
+   * Operator -> LN leader (DESIGN §11, relay handoff and scaling): publish ONE new roster epoch
+   * with `remove` gone (a graceful leave, not an exclusion) and `add` appended. Signed with the
+   * operator key; applied only while `expect_epoch` is current. Refusals, by clusterchain-code:
+   * ADMIN_DISABLED and BAD_SIGNATURE (PERMISSION_DENIED), NOT_LEADER, EPOCH_MISMATCH (with the
+   * current epoch in the clusterchain-current-epoch trailer) and EXCLUDED_MEMBER
+   * (FAILED_PRECONDITION), MALFORMED (INVALID_ARGUMENT).
+   */
+  changeRoster(
+    request: ChangeRosterRequest,
+    callback: (error: ServiceError | null, response: ChangeRosterResponse) => void,
+  ): ClientUnaryCall;
+  changeRoster(
+    request: ChangeRosterRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChangeRosterResponse) => void,
+  ): ClientUnaryCall;
+  changeRoster(
+    request: ChangeRosterRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChangeRosterResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const LogicClient = makeGenericClientConstructor(LogicService, "clusterchain.v1.Logic") as unknown as {
