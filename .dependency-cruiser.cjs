@@ -31,10 +31,10 @@ module.exports = {
     },
     {
       name: 'operator-only-protocol',
-      comment: 'The operator imports only protocol types, the shared process plumbing of services/common (logger, signals) and its own code.',
+      comment: 'The operator imports only protocol types, the shared process plumbing of services/common (logger, signals), the gRPC and ops-HTTP clients of services/rpc (to ask nodes for a drain or a roster change) and its own code: never a node itself.',
       severity: 'error',
       from: { path: '^operator/' },
-      to: { path: '^services/(?!protocol/|common/)' },
+      to: { path: '^services/(?!protocol/|common/|rpc/)' },
     },
     {
       name: 'no-circular',

@@ -10,6 +10,13 @@ export const operatorEnv = z.object({
   /** A kubeconfig file; unset: the in-cluster service account. */
   KUBECONFIG: z.string().min(1).optional(),
   CLUSTERCHAIN_LOGIC_NODE_IMAGE: z.string().min(1).default('clusterchain/logic-node:latest'),
+  CLUSTERCHAIN_RECEPTION_NODE_IMAGE: z.string().min(1).default('clusterchain/reception-node:latest'),
+  /** How long a reception node gets to confirm its drain in a relay handoff before the operator goes on without it. */
+  CLUSTERCHAIN_DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Each call to a node (identity, drain, roster change) gives up after this long. */
+  CLUSTERCHAIN_AGENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** Prometheus scrapes the operator's metrics here (/metrics), with /healthz and /readyz. */
+  CLUSTERCHAIN_METRICS_LISTEN: z.string().regex(/^[^:]*:[0-9]+$/).default('0.0.0.0:8080'),
   /** Where the leader Lease lives. */
   CLUSTERCHAIN_OPERATOR_NAMESPACE: z.string().min(1).default('clusterchain-system'),
   /** This replica's name in the Lease (the chart passes the Pod name). */

@@ -7,11 +7,11 @@ const HOUR = 3_600_000;
 const spec = (over: Record<string, unknown> = {}) => receptionPoolSpec.parse({ clusters: ['c'], replicas: 2, minReplicas: 1, ...over });
 
 function node(name: string, over: Partial<MarketNode> = {}): MarketNode {
-  return { name, reputation: 60, cores: 4, memoryMiB: 8192, bandwidthMbps: 1000, windowEndMs: NOW + 10 * HOUR, ready: true, ...over };
+  return { name, reputation: 60, cores: 4, memoryMiB: 8192, bandwidthMbps: 1000, windowEndMs: NOW + 10 * HOUR, ready: true, schedulable: true, ...over };
 }
 
 function pod(name: string, slot: number, nodeName: string, over: Partial<SlotPod> = {}): SlotPod {
-  return { name, slot, node: nodeName, role: 'active', ready: true, drainRequested: false, drained: false, deleting: false, inRoster: true, ...over };
+  return { name, slot, node: nodeName, role: 'active', ready: true, drainRequested: false, drained: false, deleting: false, inRoster: true, identified: true, ...over };
 }
 
 describe('choosing a market Node', () => {
@@ -19,6 +19,7 @@ describe('choosing a market Node', () => {
 
   it.each([
     ['NotReady', { ready: false }],
+    ['Tainted', { schedulable: false }],
     ['LowReputation', { reputation: 49 }],
     ['HardwareBelowFloor', { cores: 1 }],
     ['HardwareBelowFloor', { memoryMiB: 1024 }],
@@ -38,7 +39,7 @@ describe('choosing a market Node', () => {
   it('when a Node carries no complete offer (labels, window annotation, market taint), then it is not a market Node', () => {
     const labels = { 'clusterchain.io/reputation': '70', 'clusterchain.io/cores': '4', 'clusterchain.io/memory-mib': '8192', 'clusterchain.io/bandwidth-mbps': '1000' };
     const annotations = { 'clusterchain.io/window-end': '2026-11-21T18:00:00Z' };
-    expect(marketNodeOf({ name: 'm', labels, annotations, tainted: true, ready: true })).toEqual({ name: 'm', reputation: 70, cores: 4, memoryMiB: 8192, bandwidthMbps: 1000, windowEndMs: Date.parse('2026-11-21T18:00:00Z'), ready: true });
+    expect(marketNodeOf({ name: 'm', labels, annotations, tainted: true, ready: true })).toEqual({ name: 'm', reputation: 70, cores: 4, memoryMiB: 8192, bandwidthMbps: 1000, windowEndMs: Date.parse('2026-11-21T18:00:00Z'), ready: true, schedulable: true });
     expect(marketNodeOf({ name: 'm', labels, annotations, tainted: false, ready: true })).toBeNull();
     expect(marketNodeOf({ name: 'm', labels: { ...labels, 'clusterchain.io/cores': 'four' }, annotations, tainted: true, ready: true })).toBeNull();
     expect(marketNodeOf({ name: 'm', labels, annotations: {}, tainted: true, ready: true })).toBeNull();
@@ -74,6 +75,23 @@ describe('planning a ReceptionPool', () => {
     expect(plan.actions).toEqual([{ type: 'replaceInRoster', remove: null, add: 'p0' }]);
   });
 
+  it('when a new Pod synced, then it joins the roster though not Ready (it is Ready only as a member)', () => {
+    const plan = planReceptionPool(spec({ replicas: 1 }), { nodes: [node('a')], pods: [pod('p0', 0, 'a', { inRoster: false, ready: false })] }, NOW);
+    expect(plan.actions).toEqual([{ type: 'replaceInRoster', remove: null, add: 'p0' }]);
+  });
+
+  it('when a Ready Pod has not told its key yet, then it waits out of the roster', () => {
+    const plan = planReceptionPool(spec({ replicas: 1 }), { nodes: [node('a')], pods: [pod('p0', 0, 'a', { inRoster: false, identified: false })] }, NOW);
+    expect(plan.actions).toEqual([]);
+  });
+
+  it('when a handoff completes to a successor whose key is unknown, then the old member still leaves the roster', () => {
+    const nodes = [node('old', { windowEndMs: NOW + 4 * 60_000 }), node('fresh')];
+    const pods = [pod('p0', 0, 'old', { drainRequested: true, drained: true }), pod('p0-next', 0, 'fresh', { role: 'successor', inRoster: false, identified: false })];
+    const plan = planReceptionPool(spec({ replicas: 1 }), { nodes, pods }, NOW);
+    expect(plan.actions[0]).toEqual({ type: 'replaceInRoster', remove: 'p0', add: null });
+  });
+
   describe('a relay handoff, step by step on a fake clock', () => {
     const ending = node('old', { windowEndMs: NOW + 4 * 60_000 }); // within the 300 s notice
     const nodes = [ending, node('fresh')];
@@ -85,10 +103,15 @@ describe('planning a ReceptionPool', () => {
       expect(plan.slots[0]).toMatchObject({ pod: 'p0', handoff: 'Starting' });
     });
 
-    it('when the successor is not Ready yet, then the old Pod keeps serving undisturbed', () => {
-      const plan = planReceptionPool(s, { nodes, pods: [pod('p0', 0, 'old'), pod('p0-next', 0, 'fresh', { role: 'successor', ready: false, inRoster: false })] }, NOW);
+    it('when the successor is neither Ready nor synced yet, then the old Pod keeps serving undisturbed', () => {
+      const plan = planReceptionPool(s, { nodes, pods: [pod('p0', 0, 'old'), pod('p0-next', 0, 'fresh', { role: 'successor', ready: false, inRoster: false, identified: false })] }, NOW);
       expect(plan.actions).toEqual([]);
       expect(plan.slots[0]).toMatchObject({ handoff: 'Starting', successorPod: 'p0-next' });
+    });
+
+    it('when the successor synced but is not Ready (an RN is Ready only as a roster member), then the old Pod is asked to drain', () => {
+      const plan = planReceptionPool(s, { nodes, pods: [pod('p0', 0, 'old'), pod('p0-next', 0, 'fresh', { role: 'successor', ready: false, inRoster: false })] }, NOW);
+      expect(plan.actions).toEqual([{ type: 'drainPod', pod: 'p0' }]);
     });
 
     it('when the successor is Ready, then the old Pod is asked to drain', () => {

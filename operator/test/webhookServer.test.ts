@@ -14,14 +14,18 @@ describe('the DoS webhook server, over real HTTP', () => {
   let server: Server;
   let url: string;
   const received: PoolAlert[][] = [];
+  let leading = true;
 
   beforeAll(async () => {
-    server = createWebhookServer({ token: () => TOKEN, onAlerts: (a) => received.push(a) });
+    server = createWebhookServer({ token: () => TOKEN, onAlerts: (a) => leading && received.push(a) > 0 });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
-  beforeEach(() => (received.length = 0));
+  beforeEach(() => {
+    received.length = 0;
+    leading = true;
+  });
 
   const post = (body: string, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }, path = '/alertmanager') =>
     fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -51,6 +55,14 @@ describe('the DoS webhook server, over real HTTP', () => {
     expect(res.status).toBe(status);
     expect(await res.json()).toMatchObject({ code });
     expect(received).toEqual([]);
+  });
+
+  it('when this replica does not lead, then the call is refused with 503 so Alertmanager sends it again', async () => {
+    leading = false;
+    const res = await post(JSON.stringify(PAYLOAD));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.json()).toMatchObject({ code: 'NOT_LEADER' });
   });
 
   it('when another path or method is used, then 404 or 405', async () => {

@@ -109,4 +109,18 @@ describe('the work queue', () => {
     expect(calls).toBe(2);
     expect(r.live()).toHaveLength(0);
   });
+
+  it('when a wake-up is asked for twice, then only the later one runs, once, after its delay', async () => {
+    const r = recorder();
+    const runs: string[] = [];
+    const q = new WorkQueue(async (k) => void runs.push(k), { concurrency: 1, baseDelayMs: 10, maxDelayMs: 10, schedule: r.schedule });
+    q.addAfter('a', 5000);
+    q.addAfter('a', 300);
+    expect(r.live().map((p) => p.delayMs)).toEqual([300]);
+    expect(runs).toEqual([]);
+    r.fire();
+    await q.whenIdle();
+    expect(runs).toEqual(['a']);
+    q.stop();
+  });
 });

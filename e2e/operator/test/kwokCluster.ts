@@ -101,3 +101,27 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** A rented market machine (DESIGN §8, §11): tainted, labelled with its offer, annotated with its window's end. */
+export function marketNode(name: string, offer: { reputation?: number; cores?: number; memoryMiB?: number; bandwidthMbps?: number; windowEnd: Date; podCIDR?: string }): string {
+  return `apiVersion: v1
+kind: Node
+metadata:
+  name: ${name}
+  annotations: {kwok.x-k8s.io/node: fake, clusterchain.io/window-end: "${offer.windowEnd.toISOString()}"}
+  labels:
+    kubernetes.io/hostname: ${name}
+    kubernetes.io/os: linux
+    type: kwok
+    clusterchain.io/market: "true"
+    clusterchain.io/reputation: "${offer.reputation ?? 80}"
+    clusterchain.io/cores: "${offer.cores ?? 8}"
+    clusterchain.io/memory-mib: "${offer.memoryMiB ?? 16384}"
+    clusterchain.io/bandwidth-mbps: "${offer.bandwidthMbps ?? 10000}"
+spec:
+  taints: [{key: clusterchain.io/market, value: "true", effect: NoSchedule}]
+${offer.podCIDR ? `  podCIDR: ${offer.podCIDR}\n` : ''}status:
+  allocatable: {cpu: "${offer.cores ?? 8}", memory: ${offer.memoryMiB ?? 16384}Mi, pods: "110"}
+  capacity: {cpu: "${offer.cores ?? 8}", memory: ${offer.memoryMiB ?? 16384}Mi, pods: "110"}
+`;
+}

@@ -3,9 +3,8 @@
  * only land on a 10GbE Node, its status follows the Pod, and deleting it takes its children along.
  */
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { startOperator, type RunningOperator } from '../../../operator/src/operator.js';
-import { Kube } from '../../../operator/src/runtime/kube.js';
+import type { RunningOperator } from '../../../operator/src/operator.js';
+import { startInProcessOperator } from './inProcessOperator.js';
 import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster } from './kwokCluster.js';
 
 describe('the operator reconciling LogicNodes on a real API server', () => {
@@ -19,7 +18,7 @@ describe('the operator reconciling LogicNodes on a real API server', () => {
     await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), fakeNode('one-gbe', 1), volume].join('---\n'));
     await k.kubectl(['create', 'namespace', 'chain']);
     await k.kubectl(['wait', '--for=create', 'serviceaccount/default', '-n', 'chain', '--timeout=60s']);
-    operator = await startOperator({ kube: Kube.fromFile(k.kubeconfig), log: pino({ level: 'silent' }), logicNodeImage: 'clusterchain/logic-node:e2e' });
+    operator = await startInProcessOperator(k.kubeconfig);
   }, 180_000);
 
   afterAll(async () => {

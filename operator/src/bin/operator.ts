@@ -4,10 +4,15 @@
  * one holding the Lease reconciles. SIGINT/SIGTERM stop it cleanly and release the Lease.
  */
 import { KubeConfig } from '@kubernetes/client-node';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createLogger } from '../../../services/common/src/logger.js';
 import { stopOnSignal } from '../../../services/common/src/stopOnSignal.js';
+import { startOpsHttp } from '../../../services/rpc/src/opsHttp.js';
+import { grpcRosterChange } from '../agents/grpcRoster.js';
+import { NetworkAgent } from '../agents/networkAgent.js';
 import { operatorEnv, tokenReader } from '../config.js';
 import { createWebhookServer } from '../dos/webhookServer.js';
+import { createOperatorMetrics, poolEventsOf } from '../metrics.js';
 import { startOperator, type RunningOperator } from '../operator.js';
 import { Kube } from '../runtime/kube.js';
 import { LeaderElector } from '../runtime/leaderElector.js';
@@ -24,6 +29,10 @@ const kc = new KubeConfig();
 if (env.KUBECONFIG) kc.loadFromFile(env.KUBECONFIG);
 else kc.loadFromCluster();
 const kube = new Kube(kc);
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+const metrics = createOperatorMetrics(registry);
+const agent = new NetworkAgent(kube, { timeoutMs: env.CLUSTERCHAIN_AGENT_TIMEOUT_MS, changeRoster: grpcRosterChange(env.CLUSTERCHAIN_AGENT_TIMEOUT_MS) });
 
 let running: RunningOperator | null = null;
 let starting: Promise<void> = Promise.resolve();
@@ -36,7 +45,20 @@ const elector = new LeaderElector(kc, {
   onStartedLeading: () => {
     log.info({ identity: env.CLUSTERCHAIN_OPERATOR_IDENTITY }, 'leading: starting the controllers');
     starting = starting.then(async () => {
-      running = await startOperator({ kube, log, logicNodeImage: env.CLUSTERCHAIN_LOGIC_NODE_IMAGE });
+      running = await startOperator({
+        kube,
+        log,
+        logicNodeImage: env.CLUSTERCHAIN_LOGIC_NODE_IMAGE,
+        receptionNodeImage: env.CLUSTERCHAIN_RECEPTION_NODE_IMAGE,
+        agent,
+        drainTimeoutMs: env.CLUSTERCHAIN_DRAIN_TIMEOUT_SECONDS * 1000,
+        events: poolEventsOf(metrics),
+        observeReconcile: (kind, outcome, seconds) => {
+          metrics.reconciles.inc({ kind, outcome });
+          metrics.reconcileSeconds.observe({ kind }, seconds);
+        },
+      });
+      metrics.leader.set(1);
     });
   },
   onStoppedLeading: () => {
@@ -44,6 +66,7 @@ const elector = new LeaderElector(kc, {
     starting = starting.then(async () => {
       await running?.stop();
       running = null;
+      metrics.leader.set(0);
     });
   },
   onError: (err) => log.warn({ err: (err as Error).message }, 'leader election round failed'),
@@ -51,11 +74,23 @@ const elector = new LeaderElector(kc, {
 
 const webhook = createWebhookServer({
   token: tokenReader(env.CLUSTERCHAIN_WEBHOOK_TOKEN_FILE),
-  // The scaler's executor comes with the ReceptionPool reconciler; until then the alerts are logged.
-  onAlerts: (alerts) => log.info({ alerts: alerts.length }, 'alerts received'),
+  onAlerts: (alerts) => {
+    for (const a of alerts) metrics.alerts.inc({ status: a.firing ? 'firing' : 'resolved' });
+    if (running === null) return false;
+    log.info({ alerts: alerts.length }, 'pool alerts received');
+    running.alerts(alerts);
+    return true;
+  },
 });
 const [host, port] = [env.CLUSTERCHAIN_WEBHOOK_LISTEN.slice(0, env.CLUSTERCHAIN_WEBHOOK_LISTEN.lastIndexOf(':')), Number(env.CLUSTERCHAIN_WEBHOOK_LISTEN.split(':').pop())];
 webhook.listen(port, host, () => log.info({ listen: env.CLUSTERCHAIN_WEBHOOK_LISTEN }, 'alertmanager webhook serving'));
+const ops = await startOpsHttp({
+  address: env.CLUSTERCHAIN_METRICS_LISTEN,
+  registry,
+  ready: () => true,
+});
+setInterval(() => metrics.queueDepth.set(running?.queueDepth() ?? 0), 1000).unref();
+log.info({ listen: env.CLUSTERCHAIN_METRICS_LISTEN }, 'metrics serving');
 elector.start();
 
 stopOnSignal(
@@ -65,6 +100,7 @@ stopOnSignal(
       await starting;
       await running?.stop();
       await new Promise<void>((r) => webhook.close(() => r()));
+      await ops.close();
     },
   },
   log,

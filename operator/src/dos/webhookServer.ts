@@ -8,8 +8,12 @@ export const WEBHOOK_PATH = '/alertmanager';
 export interface WebhookServerOptions {
   /** Read on every request, so a rotated Secret applies without a restart. */
   token: () => string;
-  /** Gets the alerts that name a pool; the reconcile happens through the work queue. */
-  onAlerts: (alerts: PoolAlert[]) => void;
+  /**
+   * Gets the alerts that name a pool; the reconcile happens through the work queue. False when
+   * this replica does not lead: the call is refused with 503 and Alertmanager sends it again,
+   * to the leader once the Service routes there (an alert must not be acknowledged and lost).
+   */
+  onAlerts: (alerts: PoolAlert[]) => boolean;
 }
 
 function reply(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
@@ -55,7 +59,7 @@ export function createWebhookServer(o: WebhookServerOptions): Server {
       const parsed = alertmanagerWebhook.safeParse(json);
       if (!parsed.success) return reply(res, 400, 'MALFORMED', `not an Alertmanager v4 payload: ${parsed.error.issues[0]?.message ?? ''}`);
       const alerts = poolAlertsOf(parsed.data);
-      o.onAlerts(alerts);
+      if (alerts.length > 0 && !o.onAlerts(alerts)) return reply(res, 503, 'NOT_LEADER', 'this replica does not lead; retry', { 'retry-after': '5' });
       reply(res, 200, 'OK', `${alerts.length} pool alerts taken`);
     })().catch(() => reply(res, 500, 'INTERNAL', 'internal error'));
   });

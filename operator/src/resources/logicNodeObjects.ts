@@ -76,9 +76,14 @@ export function logicNodeObjects(i: LogicNodeInputs): LogicNodeObjects {
                 '--http', `0.0.0.0:${LOGIC_HTTP_PORT}`,
                 '--slot-ms', String(i.slotMs),
                 '--committee-size', String(i.committeeSize),
+                // The operator key's public half: roster changes it signs are the only ones taken.
+                '--admin-pubkey', '$(ADMIN_PUBKEY)',
                 '--name', i.name,
               ],
-              env: [{ name: 'MALLOC_ARENA_MAX', value: '2' }],
+              env: [
+                { name: 'ADMIN_PUBKEY', valueFrom: { configMapKeyRef: { name: i.configMap, key: 'admin-pubkey' } } },
+                { name: 'MALLOC_ARENA_MAX', value: '2' },
+              ],
               ports: [
                 { name: 'grpc', containerPort: LOGIC_GRPC_PORT },
                 { name: 'http', containerPort: LOGIC_HTTP_PORT },

@@ -36,6 +36,43 @@ export class Kube {
     return this.objects.patch(obj, undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply);
   }
 
+  /** A JSON merge patch (labels, annotations, one spec field): for changes to objects we do not wholly own by apply, or whose immutable fields apply would restate. */
+  mergePatch<T extends KubernetesObject>(obj: T): Promise<T> {
+    return this.objects.patch(obj, undefined, undefined, MANAGER, undefined, PatchStrategy.MergePatch);
+  }
+
+  /** Creates `obj`; one that exists already is left as it is (a Secret with a key must never be regenerated). */
+  async createIfAbsent<T extends KubernetesObject>(obj: T): Promise<boolean> {
+    try {
+      await this.objects.create(obj, undefined, undefined, MANAGER);
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 409) return false;
+      throw err;
+    }
+  }
+
+  /** Deletes an object; one already gone is fine. */
+  async delete(apiVersion: string, kind: string, namespace: string, name: string): Promise<void> {
+    try {
+      await this.objects.delete({ apiVersion, kind, metadata: { name, namespace } });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  /** The objects of a kind in a namespace that match a label selector, read from the API server (not a cache). */
+  async list<T extends KubernetesObject>(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<T[]> {
+    const out: T[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = await this.objects.list<T>(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector, 500, continueToken);
+      out.push(...page.items);
+      continueToken = page.metadata?._continue || undefined;
+    } while (continueToken !== undefined);
+    return out;
+  }
+
   async read<T extends KubernetesObject>(apiVersion: string, kind: string, namespace: string, name: string): Promise<T | null> {
     try {
       return (await this.objects.read({ apiVersion, kind, metadata: { name, namespace } })) as T;

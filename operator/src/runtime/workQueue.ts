@@ -31,6 +31,7 @@ export class WorkQueue {
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly retries = new Map<string, { cancel(): void }>();
+  private readonly wakeups = new Map<string, { cancel(): void }>();
   private readonly schedule: Schedule;
   private stopped = false;
   private idle: (() => void) | null = null;
@@ -60,6 +61,22 @@ export class WorkQueue {
     }
   }
 
+  /**
+   * Runs `key` again in `delayMs` unless an event runs it sooner: for what no event announces,
+   * like a rented window nearing its end or a cool-down running out. A later call replaces it.
+   */
+  addAfter(key: string, delayMs: number): void {
+    if (this.stopped) return;
+    this.wakeups.get(key)?.cancel();
+    this.wakeups.set(
+      key,
+      this.schedule(() => {
+        this.wakeups.delete(key);
+        this.add(key);
+      }, Math.max(0, delayMs)),
+    );
+  }
+
   /** Resolves when nothing is queued or running (retries scheduled for later do not count). */
   whenIdle(): Promise<void> {
     if (this.depth === 0) return Promise.resolve();
@@ -68,8 +85,9 @@ export class WorkQueue {
 
   stop(): void {
     this.stopped = true;
-    for (const r of this.retries.values()) r.cancel();
+    for (const r of [...this.retries.values(), ...this.wakeups.values()]) r.cancel();
     this.retries.clear();
+    this.wakeups.clear();
     this.queue.length = 0;
     this.queued.clear();
   }

@@ -56,7 +56,12 @@ export const receptionPoolStatus = z.object({
   readyReplicas: z.number().int().min(0).optional(),
   /** The scale subresource's label selector, as a string. */
   selector: z.string().optional(),
+  /** Relay handoffs completed since the pool was created. */
   handoffs: z.number().int().min(0).optional(),
+  /** Handoffs whose old reception node could not confirm its drain in time. */
+  forcedDrains: z.number().int().min(0).optional(),
+  /** The roster epoch each served cluster's leader published last for this pool (decimal strings). */
+  rosterEpochs: z.record(objectName, z.string().regex(/^[0-9]+$/)).optional(),
   slots: z.array(slotStatus).max(10_000).optional(),
   /** The DoS episode in progress (operator/src/dos): kept here so a new operator leader carries on. */
   dos: z

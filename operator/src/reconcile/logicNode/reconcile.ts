@@ -1,7 +1,8 @@
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { API_VERSION, chainSpaceSpec, clusterSpec, logicNodeSpec, type LogicNodeStatus } from '../../api/v1alpha1/index.js';
 import { logicNodeObjects } from '../../resources/logicNodeObjects.js';
-import type { CustomObject, Kube } from '../../runtime/kube.js';
+import type { Kube } from '../../runtime/kube.js';
+import { writeStatusIfChanged } from '../writeStatus.js';
 import { logicNodeStatus, type LogicNodeProblem } from './status.js';
 
 export interface LogicNodeReconcilerConfig {
@@ -16,9 +17,11 @@ export interface LogicNodeReconcilerConfig {
  */
 export async function reconcileLogicNode(kube: Kube, namespace: string, name: string, config: LogicNodeReconcilerConfig): Promise<void> {
   const ln = await kube.readCustom('logicnodes', namespace, name);
-  if (ln === null) return; // deleted: its children go with it (owner references)
+  // Deleted, or being deleted (a Cluster's foreground teardown waits for its StatefulSet to go:
+  // applying it again would keep it): its children go with it through their owner references.
+  if (ln === null || ln.metadata?.deletionTimestamp !== undefined) return;
   const generation = ln.metadata?.generation ?? 0;
-  const write = (status: LogicNodeStatus) => writeIfChanged(kube, ln, status);
+  const write = (status: LogicNodeStatus) => writeStatusIfChanged(kube, 'logicnodes', ln, status);
 
   const spec = logicNodeSpec.safeParse(ln.spec);
   if (!spec.success) return write(logicNodeStatus(generation, { statefulSet: null, pod: null, problem: { reason: 'InvalidSpec', message: spec.error.issues[0]?.message ?? 'invalid' } }, ln.status, config.now()));
@@ -46,14 +49,4 @@ export async function reconcileLogicNode(kube: Kube, namespace: string, name: st
   const statefulSet = await kube.read<V1StatefulSet>('apps/v1', 'StatefulSet', namespace, name);
   const pod = await kube.read<V1Pod>('v1', 'Pod', namespace, `${name}-0`);
   return write(logicNodeStatus(generation, { statefulSet, pod }, ln.status, config.now()));
-}
-
-async function writeIfChanged(kube: Kube, obj: CustomObject, status: LogicNodeStatus): Promise<void> {
-  if (canonical(obj.status ?? {}) === canonical(status)) return;
-  await kube.writeStatus('logicnodes', obj, status as Record<string, unknown>);
-}
-
-/** JSON with object keys sorted: the API server does not keep our key order. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
 }

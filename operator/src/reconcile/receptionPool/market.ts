@@ -17,12 +17,16 @@ export interface MarketNode {
   bandwidthMbps: number;
   /** When the rented window ends, ms since the epoch. */
   windowEndMs: number;
+  /** Alive: Ready and not cordoned. A Pod on a Node that is not has lost its machine. */
   ready: boolean;
+  /** Takes new Pods: no taint but the market's keeps the scheduler away (not-ready, unreachable, an admin's). */
+  schedulable: boolean;
 }
 
 /** Why a Node cannot take a slot now; null when it can. */
 export function unsuitability(node: MarketNode, market: ReceptionPoolSpec['market'], nowMs: number): string | null {
   if (!node.ready) return 'NotReady';
+  if (!node.schedulable) return 'Tainted';
   if (node.reputation < market.minReputation) return 'LowReputation';
   const hw = market.hardware;
   if (node.cores < hw.minCores || node.memoryMiB < hw.minMemoryMiB || node.bandwidthMbps < hw.minBandwidthMbps) return 'HardwareBelowFloor';
@@ -60,7 +64,7 @@ function better(a: MarketNode, b: MarketNode, load: ReadonlyMap<string, number>)
 }
 
 /** Reads a market Node from its labels and annotation; null when it is not a (well-formed) market offer. */
-export function marketNodeOf(node: { name: string; labels: Record<string, string>; annotations: Record<string, string>; tainted: boolean; ready: boolean }): MarketNode | null {
+export function marketNodeOf(node: { name: string; labels: Record<string, string>; annotations: Record<string, string>; tainted: boolean; ready: boolean; schedulable?: boolean }): MarketNode | null {
   if (!node.tainted) return null;
   const num = (key: string): number | null => {
     const v = node.labels[key];
@@ -72,5 +76,5 @@ export function marketNodeOf(node: { name: string; labels: Record<string, string
   const bandwidthMbps = num(LABEL_BANDWIDTH_MBPS);
   const windowEndMs = Date.parse(node.annotations[ANNOTATION_WINDOW_END] ?? '');
   if (reputation === null || cores === null || memoryMiB === null || bandwidthMbps === null || Number.isNaN(windowEndMs)) return null;
-  return { name: node.name, reputation, cores, memoryMiB, bandwidthMbps, windowEndMs, ready: node.ready };
+  return { name: node.name, reputation, cores, memoryMiB, bandwidthMbps, windowEndMs, ready: node.ready, schedulable: node.schedulable ?? true };
 }

@@ -17,7 +17,16 @@ export interface SlotPod {
   deleting: boolean;
   /** A member of the cluster's current roster epoch. */
   inRoster: boolean;
+  /**
+   * Its key is known: the RN told it on /identity, which it does once it follows the cluster's
+   * roster (synced). Only then can it join a roster. An RN reports Ready only as a roster member,
+   * so a new one is judged up by this, not by its readiness.
+   */
+  identified: boolean;
 }
+
+/** Serving, or synced and waiting for its roster epoch: up either way. */
+const up = (p: SlotPod) => p.ready || p.identified;
 
 export interface ObservedPool {
   nodes: readonly MarketNode[];
@@ -101,7 +110,7 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
     }
     if (!active) {
       // One roster change for the swap: the lost member out, the successor in if it can serve.
-      const add = successor?.ready && !successor.inRoster ? successor.name : null;
+      const add = successor?.identified && !successor.inRoster ? successor.name : null;
       const remove = lost?.inRoster ? lost.name : null;
       if (add !== null || remove !== null) actions.push({ type: 'replaceInRoster', remove, add });
       if (lost) actions.push({ type: 'deletePod', pod: lost.name, reason: 'NodeLost' });
@@ -121,7 +130,7 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
     const view: SlotView = { index: i, pod: active.name, node: active.node, windowEndMs, handoff: 'None' };
     if (active.ready) readyReplicas++;
     // A new member joins the roster once it can serve (a handoff swaps it in below instead).
-    if (active.ready && !active.inRoster) actions.push({ type: 'replaceInRoster', remove: null, add: active.name });
+    if (active.identified && !active.inRoster) actions.push({ type: 'replaceInRoster', remove: null, add: active.name });
     const handoffDue = windowEndMs - nowMs <= spec.market.handoffNoticeSeconds * 1000;
     if (!handoffDue) {
       if (successor) actions.push({ type: 'deletePod', pod: successor.name, reason: 'HandoffCancelled' }); // the window was extended
@@ -130,14 +139,16 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
       place(i, 'successor', new Set([active.node]));
     } else {
       view.successorPod = successor.name;
-      if (!successor.ready) view.handoff = 'Starting';
+      if (!up(successor)) view.handoff = 'Starting';
       else if (!active.drainRequested) {
         view.handoff = 'Draining';
         actions.push({ type: 'drainPod', pod: active.name });
       } else if (!active.drained) view.handoff = 'Draining';
       else {
         view.handoff = 'Done';
-        actions.push({ type: 'replaceInRoster', remove: active.name, add: successor.name });
+        const add = successor.identified && !successor.inRoster ? successor.name : null;
+        const remove = active.inRoster ? active.name : null;
+        if (add !== null || remove !== null) actions.push({ type: 'replaceInRoster', remove, add });
         actions.push({ type: 'deletePod', pod: active.name, reason: 'HandoffDone' });
         actions.push({ type: 'promotePod', pod: successor.name, slot: i });
       }
@@ -149,8 +160,8 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
   for (const [slot, pods] of [...bySlot].sort(([a], [b]) => a - b)) {
     if (slot < spec.replicas) continue;
     for (const p of pods) {
-      if (p.ready && !p.drainRequested) actions.push({ type: 'drainPod', pod: p.name });
-      else if (!p.ready || p.drained) {
+      if (up(p) && !p.drainRequested) actions.push({ type: 'drainPod', pod: p.name });
+      else if (!up(p) || p.drained) {
         if (p.inRoster) actions.push({ type: 'replaceInRoster', remove: p.name, add: null });
         actions.push({ type: 'deletePod', pod: p.name, reason: 'ScaledDown' });
       }

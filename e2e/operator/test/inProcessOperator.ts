@@ -1,0 +1,19 @@
+import { pino } from 'pino';
+import { grpcRosterChange } from '../../../operator/src/agents/grpcRoster.js';
+import { NetworkAgent } from '../../../operator/src/agents/networkAgent.js';
+import { startOperator, type OperatorConfig, type RunningOperator } from '../../../operator/src/operator.js';
+import { Kube } from '../../../operator/src/runtime/kube.js';
+
+/** The operator's controllers in the test process, against a kwok cluster, wired as bin/operator.ts wires them. */
+export function startInProcessOperator(kubeconfig: string, over: Partial<OperatorConfig> = {}): Promise<RunningOperator> {
+  const kube = Kube.fromFile(kubeconfig);
+  return startOperator({
+    kube,
+    log: pino({ level: process.env['E2E_LOG'] ?? 'silent' }),
+    logicNodeImage: 'clusterchain/logic-node:e2e',
+    receptionNodeImage: 'clusterchain/reception-node:e2e',
+    agent: new NetworkAgent(kube, { timeoutMs: 500, changeRoster: grpcRosterChange(2000) }),
+    drainTimeoutMs: 2000,
+    ...over,
+  });
+}
