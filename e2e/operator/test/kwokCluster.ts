@@ -64,6 +64,17 @@ export async function startKwokCluster(name: string): Promise<KwokCluster> {
   };
 }
 
+/**
+ * A Pod CIDR on loopback for a fake Node: kwok gives Pods addresses from their Node's podCIDR
+ * (else from 10.0.0.0/24), and the operator calls Pods at their addresses. On loopback, a call to
+ * a Pod that runs nothing is refused at once, and no packet ever leaves the machine.
+ */
+export function loopbackPodCIDR(name: string): string {
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `127.${100 + (h % 100)}.${(h >>> 8) & 255}.0/24`;
+}
+
 /** A fake Node kwok keeps Ready, with the NIC label logic nodes select on. */
 export const fakeNode = (name: string, nicGbps: number) => `apiVersion: v1
 kind: Node
@@ -71,6 +82,7 @@ metadata:
   name: ${name}
   annotations: {kwok.x-k8s.io/node: fake}
   labels: {kubernetes.io/hostname: ${name}, kubernetes.io/os: linux, type: kwok, clusterchain.io/nic-gbps: "${nicGbps}"}
+spec: {podCIDR: ${loopbackPodCIDR(name)}}
 status:
   allocatable: {cpu: "32", memory: 256Gi, pods: "110"}
   capacity: {cpu: "32", memory: 256Gi, pods: "110"}
@@ -120,7 +132,8 @@ metadata:
     clusterchain.io/bandwidth-mbps: "${offer.bandwidthMbps ?? 10000}"
 spec:
   taints: [{key: clusterchain.io/market, value: "true", effect: NoSchedule}]
-${offer.podCIDR ? `  podCIDR: ${offer.podCIDR}\n` : ''}status:
+  podCIDR: ${offer.podCIDR ?? loopbackPodCIDR(name)}
+status:
   allocatable: {cpu: "${offer.cores ?? 8}", memory: ${offer.memoryMiB ?? 16384}Mi, pods: "110"}
   capacity: {cpu: "${offer.cores ?? 8}", memory: ${offer.memoryMiB ?? 16384}Mi, pods: "110"}
 `;

@@ -21,7 +21,7 @@ import { watchSlots } from './slotWatch.js';
 interface PodJson {
   metadata: { name: string; labels: Record<string, string>; deletionTimestamp?: string };
   spec: { nodeName?: string; tolerations?: { key?: string }[] };
-  status: { conditions?: { type: string; status: string }[] };
+  status: { podIP?: string; conditions?: { type: string; status: string }[] };
 }
 interface PoolJson {
   spec: { replicas: number };
@@ -84,6 +84,7 @@ describe('the ReceptionPool controller on a real API server', () => {
     expect(new Set(nodes).size).toBe(3);
     for (const n of nodes) expect(n).toMatch(/^good-[0-9]$/);
     for (const x of placed) expect(x.spec.tolerations).toContainEqual(expect.objectContaining({ key: 'clusterchain.io/market' }));
+    for (const x of placed) expect(x.status.podIP).toMatch(/^127\./); // the operator calls Pods: on loopback only
     expect(p.status?.slots?.map((s) => s.index)).toEqual([0, 1, 2]);
     expect(p.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True', reason: 'AllSlotsServed' }));
   }, 120_000);

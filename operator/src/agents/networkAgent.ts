@@ -11,7 +11,7 @@ import type { Kube } from '../runtime/kube.js';
 /** An answer from a node that is not what the protocol says: typed, so the log says which. */
 export class AgentError extends Error {
   constructor(
-    readonly code: 'UNREACHABLE' | 'BAD_ANSWER' | 'REFUSED' | 'NOT_SYNCED' | 'NO_OPERATOR_KEY' | 'NO_LEADER',
+    readonly code: 'UNREACHABLE' | 'BAD_ANSWER' | 'REFUSED' | 'REFUSED_ADDRESS' | 'NOT_SYNCED' | 'NO_OPERATOR_KEY' | 'NO_LEADER',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -25,6 +25,11 @@ const identityAnswer = z.object({ pubkey: z.string().regex(/^0[23][0-9a-fA-F]{64
 export interface NetworkAgentOptions {
   /** Each call to a node gives up after this long: a market machine may vanish at any moment. */
   timeoutMs: number;
+  /**
+   * Addresses the agent may call; others are refused (code REFUSED_ADDRESS) before any packet
+   * leaves. Unset: any. Tests on a simulated cluster keep every call on loopback with it.
+   */
+  allowAddress?: (ip: string) => boolean;
   /** The roster change, by whatever carries it to the cluster's LN leader (gRPC in production). */
   changeRoster: (leader: { address: string; pubkey: Uint8Array }, operatorKey: Uint8Array, remove: readonly Uint8Array[], add: readonly RosterMemberRef[]) => Promise<bigint>;
 }
@@ -51,13 +56,13 @@ export class NetworkAgent implements SlotAgent {
   }
 
   async drainState(ip: string): Promise<DrainState> {
-    return (await drainState(opsUrl(ip), this.options.timeoutMs)).state;
+    return (await drainState(this.opsUrl(ip), this.options.timeoutMs)).state;
   }
 
   async requestDrain(cluster: ClusterRef, ip: string, pubkey: string): Promise<DrainState> {
     const issuedAtMs = Date.now();
     const signature = signDrainRequest({ node: fromHex(pubkey), issuedAtMs }, await this.operatorKey(cluster));
-    return (await requestDrain(opsUrl(ip), issuedAtMs, signature, this.options.timeoutMs)).state;
+    return (await requestDrain(this.opsUrl(ip), issuedAtMs, signature, this.options.timeoutMs)).state;
   }
 
   async changeRoster(cluster: ClusterRef, remove: readonly string[], add: readonly RosterMemberRef[]): Promise<bigint> {
@@ -74,6 +79,7 @@ export class NetworkAgent implements SlotAgent {
     const config = await this.kube.read<V1ConfigMap>('v1', 'ConfigMap', cluster.namespace, clusterNames.config(cluster.name));
     const hex = config?.data?.[LEADER_PUBKEY_KEY];
     if (hex === undefined || !/^0[23][0-9a-fA-F]{64}$/.test(hex)) throw new AgentError('NO_LEADER', `ConfigMap ${cluster.name}-config has no ${LEADER_PUBKEY_KEY}`);
+    this.check(ip);
     return { address: `${hostOf(ip)}:${LOGIC_GRPC_PORT}`, pubkey: fromHex(hex) };
   }
 
@@ -86,9 +92,18 @@ export class NetworkAgent implements SlotAgent {
     return fromHex(hex);
   }
 
+  private check(ip: string): void {
+    if (this.options.allowAddress && !this.options.allowAddress(ip)) throw new AgentError('REFUSED_ADDRESS', `${ip} is not an address this agent may call`);
+  }
+
+  private opsUrl(ip: string): string {
+    this.check(ip);
+    return `http://${hostOf(ip)}:${RECEPTION_HTTP_PORT}`;
+  }
+
   /** GET /identity on the RN's ops port. */
   private async http(method: 'GET', ip: string, path: string): Promise<unknown> {
-    const url = `${opsUrl(ip)}${path}`;
+    const url = `${this.opsUrl(ip)}${path}`;
     let res: Response;
     try {
       res = await fetch(url, { method, signal: AbortSignal.timeout(this.options.timeoutMs) });
@@ -106,4 +121,3 @@ export class NetworkAgent implements SlotAgent {
 }
 
 const hostOf = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);
-const opsUrl = (ip: string) => `http://${hostOf(ip)}:${RECEPTION_HTTP_PORT}`;
