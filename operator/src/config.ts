@@ -9,8 +9,8 @@ import { z } from 'zod';
 export const operatorEnv = z.object({
   /** A kubeconfig file; unset: the in-cluster service account. */
   KUBECONFIG: z.string().min(1).optional(),
-  CLUSTERCHAIN_LOGIC_NODE_IMAGE: z.string().min(1).default('clusterchain/logic-node:latest'),
-  CLUSTERCHAIN_RECEPTION_NODE_IMAGE: z.string().min(1).default('clusterchain/reception-node:latest'),
+  /** The node image (images/node): `clusterchain-node reception|logic [flags]` as its entrypoint. */
+  CLUSTERCHAIN_NODE_IMAGE: z.string().min(1).default('clusterchain/node:latest'),
   /** How long a reception node gets to confirm its drain in a relay handoff before the operator goes on without it. */
   CLUSTERCHAIN_DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Each call to a node (identity, drain, roster change) gives up after this long. */

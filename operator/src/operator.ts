@@ -15,8 +15,8 @@ import { WorkQueue } from './runtime/workQueue.js';
 export interface OperatorConfig {
   kube: Kube;
   log: Logger;
-  logicNodeImage: string;
-  receptionNodeImage: string;
+  /** The node image; its entrypoint takes `reception` or `logic` first (images/node). */
+  nodeImage: string;
   agent: SlotAgent;
   /** How long a reception node gets to confirm its drain in a handoff. */
   drainTimeoutMs: number;
@@ -61,7 +61,7 @@ export async function startOperator(config: OperatorConfig): Promise<RunningOper
   };
 
   const logicNodeQueue = new WorkQueue(
-    (key) => timed('LogicNode', () => reconcileLogicNode(kube, ...split(key), { image: config.logicNodeImage, now }))(),
+    (key) => timed('LogicNode', () => reconcileLogicNode(kube, ...split(key), { image: config.nodeImage, now }))(),
     { concurrency: 4, baseDelayMs: 200, maxDelayMs: 30_000 },
     (key, err, attempt) => log.warn({ kind: 'LogicNode', key, attempt, err: (err as Error).message }, 'reconcile failed; retrying'),
   );
@@ -74,7 +74,7 @@ export async function startOperator(config: OperatorConfig): Promise<RunningOper
     (key) =>
       timed('ReceptionPool', async () => {
         const requeue = await reconcileReceptionPool(kube, ...split(key), {
-          image: config.receptionNodeImage,
+          image: config.nodeImage,
           now,
           agent: config.agent,
           nodes: () => nodes.list(),

@@ -10,8 +10,7 @@ export function startInProcessOperator(kubeconfig: string, over: Partial<Operato
   return startOperator({
     kube,
     log: pino({ level: process.env['E2E_LOG'] ?? 'silent' }),
-    logicNodeImage: 'clusterchain/logic-node:e2e',
-    receptionNodeImage: 'clusterchain/reception-node:e2e',
+    nodeImage: 'clusterchain/node:e2e',
     // kwok hands Pods addresses from each Node's podCIDR, which these tests keep on loopback; the
     // agent refuses anything else, so no test ever sends a packet off this machine.
     agent: new NetworkAgent(kube, { timeoutMs: 500, allowAddress: (ip) => ip.startsWith('127.'), changeRoster: grpcRosterChange(2000) }),

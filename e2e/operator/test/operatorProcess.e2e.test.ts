@@ -20,7 +20,7 @@ describe('the operator process on a real API server', () => {
     await k.kubectl(['create', 'namespace', 'chain']);
     await k.kubectl(['wait', '--for=create', 'serviceaccount/default', '-n', 'chain', '--timeout=60s']);
     operator = spawn(process.execPath, [join(ROOT, 'dist/operator/src/bin/operator.js')], {
-      env: { ...process.env, KUBECONFIG: k.kubeconfig, CLUSTERCHAIN_OPERATOR_NAMESPACE: 'default', CLUSTERCHAIN_OPERATOR_IDENTITY: 'op-a', CLUSTERCHAIN_LEASE_SECONDS: '5', CLUSTERCHAIN_WEBHOOK_LISTEN: '127.0.0.1:0' },
+      env: { ...process.env, KUBECONFIG: k.kubeconfig, CLUSTERCHAIN_OPERATOR_NAMESPACE: 'default', CLUSTERCHAIN_OPERATOR_IDENTITY: 'op-a', CLUSTERCHAIN_LEASE_SECONDS: '5', CLUSTERCHAIN_WEBHOOK_LISTEN: '127.0.0.1:0', CLUSTERCHAIN_METRICS_LISTEN: '127.0.0.1:0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     operator.stdout?.on('data', (d: Buffer) => (output += d.toString()));

@@ -48,8 +48,7 @@ const elector = new LeaderElector(kc, {
       running = await startOperator({
         kube,
         log,
-        logicNodeImage: env.CLUSTERCHAIN_LOGIC_NODE_IMAGE,
-        receptionNodeImage: env.CLUSTERCHAIN_RECEPTION_NODE_IMAGE,
+        nodeImage: env.CLUSTERCHAIN_NODE_IMAGE,
         agent,
         drainTimeoutMs: env.CLUSTERCHAIN_DRAIN_TIMEOUT_SECONDS * 1000,
         events: poolEventsOf(metrics),

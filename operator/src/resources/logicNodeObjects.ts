@@ -68,6 +68,7 @@ export function logicNodeObjects(i: LogicNodeInputs): LogicNodeObjects {
               name: 'logic-node',
               image: i.image,
               args: [
+                'logic', // the node image's entrypoint runs services/logic/src/bin/logicNode.js
                 '--data', '/var/lib/clusterchain',
                 '--key', '/etc/clusterchain/key/key.json',
                 '--genesis', '/etc/clusterchain/config/genesis.json',

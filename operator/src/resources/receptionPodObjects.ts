@@ -87,6 +87,7 @@ export function slotPod(i: SlotPodInput): V1Pod {
           name: 'reception-node',
           image: i.image,
           args: [
+            'reception', // the node image's entrypoint runs services/reception/src/bin/receptionNode.js
             '--key', '/var/lib/clusterchain/key.json',
             '--generate-key',
             '--logic', '$(LOGIC_ADDRESS)',
