@@ -90,7 +90,7 @@ describe('a Kubernetes Node as a market offer', () => {
 });
 
 describe('when to look at a pool again', () => {
-  const plan = (over: Partial<PoolPlan> = {}): PoolPlan => ({ actions: [], slots: [], readyReplicas: 0, unplaced: 0, ...over });
+  const plan = (over: Partial<PoolPlan> = {}): PoolPlan => ({ actions: [], slots: [], readyReplicas: 0, unplaced: 0, relays: [], ...over });
 
   it('when a window reaches its notice later, then at that moment', () => {
     const p = plan({ slots: [{ index: 0, handoff: 'None', windowEndMs: NOW + 3_600_000 }, { index: 1, handoff: 'None', windowEndMs: NOW + 7_200_000 }] });
@@ -125,10 +125,10 @@ describe('the pool status', () => {
   it('when every slot is served, then Ready; when some found no Node, then Degraded with the reason', () => {
     const base = { generation: 3, spec, selector: 's', handoffs: 1, forcedDrains: 0, rosterEpochs: { c: '4' }, dos: CALM };
     const now = new Date(NOW);
-    const ok = receptionPoolStatus({ ...base, plan: { actions: [], slots: [{ index: 0, handoff: 'None', pod: 'p-0-1', node: 'm1', windowEndMs: NOW }], readyReplicas: 2, unplaced: 0 } }, undefined, now);
+    const ok = receptionPoolStatus({ ...base, plan: { actions: [], slots: [{ index: 0, handoff: 'None', pod: 'p-0-1', node: 'm1', windowEndMs: NOW }], readyReplicas: 2, unplaced: 0, relays: [] } }, undefined, now);
     expect(ok).toMatchObject({ phase: 'Ready', replicas: 2, readyReplicas: 2, observedGeneration: 3, slots: [{ index: 0, pod: 'p-0-1', node: 'm1', windowEnd: '2026-11-21T12:00:00.000Z', handoff: 'None' }] });
     expect(ok.dos).toBeUndefined();
-    const bad = receptionPoolStatus({ ...base, plan: { actions: [], slots: [], readyReplicas: 1, unplaced: 1 } }, ok, new Date(NOW + 1000));
+    const bad = receptionPoolStatus({ ...base, plan: { actions: [], slots: [], readyReplicas: 1, unplaced: 1, relays: [] } }, ok, new Date(NOW + 1000));
     expect(bad.phase).toBe('Degraded');
     expect(bad.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'NoSuitableNode', lastTransitionTime: '2026-11-21T12:00:01.000Z' });
   });

@@ -11,7 +11,7 @@ function node(name: string, over: Partial<MarketNode> = {}): MarketNode {
 }
 
 function pod(name: string, slot: number, nodeName: string, over: Partial<SlotPod> = {}): SlotPod {
-  return { name, slot, node: nodeName, role: 'active', ready: true, drainRequested: false, drained: false, deleting: false, inRoster: true, identified: true, ...over };
+  return { name, slot, node: nodeName, role: 'active', ready: true, drainRequested: false, drained: false, deleting: false, inRoster: true, identified: true, createdMs: NOW - 60_000, ...over };
 }
 
 describe('choosing a market Node', () => {
@@ -85,11 +85,31 @@ describe('planning a ReceptionPool', () => {
     expect(plan.actions).toEqual([]);
   });
 
-  it('when a handoff completes to a successor whose key is unknown, then the old member still leaves the roster', () => {
+  describe('a successor that has not synced', () => {
     const nodes = [node('old', { windowEndMs: NOW + 4 * 60_000 }), node('fresh')];
-    const pods = [pod('p0', 0, 'old', { drainRequested: true, drained: true }), pod('p0-next', 0, 'fresh', { role: 'successor', inRoster: false, identified: false })];
-    const plan = planReceptionPool(spec({ replicas: 1 }), { nodes, pods }, NOW);
-    expect(plan.actions[0]).toEqual({ type: 'replaceInRoster', remove: 'p0', add: null });
+    const unsynced = (over: Partial<SlotPod> = {}) => pod('p0-next', 0, 'fresh', { role: 'successor', inRoster: false, identified: false, ...over });
+
+    it('when it is Ready but has not told its key, then the old node is not asked to drain: it serves on', () => {
+      const plan = planReceptionPool(spec({ replicas: 1 }), { nodes, pods: [pod('p0', 0, 'old'), unsynced()] }, NOW);
+      expect(plan.actions).toEqual([]);
+      expect(plan.slots[0]?.handoff).toBe('Starting');
+    });
+
+    it('when it has not synced for two minutes, then it is given up on', () => {
+      const plan = planReceptionPool(spec({ replicas: 1 }), { nodes, pods: [pod('p0', 0, 'old'), unsynced({ createdMs: NOW - 121_000 })] }, NOW);
+      expect(plan.actions).toEqual([{ type: 'deletePod', pod: 'p0-next', reason: 'SuccessorNeverSynced' }]);
+    });
+
+    it('when the window ends first, then the successor takes the slot as it is, the old member leaves the roster, and no one is penalised', () => {
+      const ended = [node('old', { windowEndMs: NOW - 1 }), node('fresh')];
+      const plan = planReceptionPool(spec({ replicas: 1 }), { nodes: ended, pods: [pod('p0', 0, 'old'), unsynced()] }, NOW);
+      expect(plan.actions).toEqual([
+        { type: 'replaceInRoster', remove: 'p0', add: null },
+        { type: 'deletePod', pod: 'p0', reason: 'WindowEnded' },
+        { type: 'promotePod', pod: 'p0-next', slot: 0 },
+      ]);
+      expect(plan.relays).toEqual([{ slot: 0, from: 'p0', to: 'p0-next', drained: false }]);
+    });
   });
 
   describe('a relay handoff, step by step on a fake clock', () => {
@@ -128,6 +148,7 @@ describe('planning a ReceptionPool', () => {
         { type: 'promotePod', pod: 'p0-next', slot: 0 },
       ]);
       expect(plan.slots[0]?.handoff).toBe('Done');
+      expect(plan.relays).toEqual([{ slot: 0, from: 'p0', to: 'p0-next', drained: true }]);
     });
 
     it('when the window was extended meanwhile, then the successor is dropped', () => {

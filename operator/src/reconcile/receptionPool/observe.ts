@@ -47,11 +47,19 @@ export function slotPodOf(pod: V1Pod): ObservedSlotPod | null {
     deleting: pod.metadata?.deletionTimestamp !== undefined,
     inRoster: /^[0-9]+$/.test(annotations[ANNOTATION_ROSTER_EPOCH] ?? ''),
     identified: pubkey !== undefined && PUBKEY_HEX.test(pubkey),
+    createdMs: createdMs(pod),
     ip: pod.status?.podIP,
     pubkey: pubkey !== undefined && PUBKEY_HEX.test(pubkey) ? pubkey : undefined,
     endpoint: annotations[ANNOTATION_ENDPOINT],
     drainRequestedAtMs: Number.isNaN(requested) ? undefined : requested,
   };
+}
+
+/** The client gives a Date or, from a cache, the API server's string; 0 when absent. */
+function createdMs(pod: V1Pod): number {
+  const t = pod.metadata?.creationTimestamp;
+  const ms = t === undefined ? NaN : new Date(t).getTime();
+  return Number.isNaN(ms) ? 0 : ms;
 }
 
 /** The Node a slot Pod is bound to, or the one its affinity pins it to while it is still pending. */

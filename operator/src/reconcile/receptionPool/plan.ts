@@ -23,10 +23,18 @@ export interface SlotPod {
    * so a new one is judged up by this, not by its readiness.
    */
   identified: boolean;
+  /** When the Pod was created (ms): a successor that never syncs is replaced after SUCCESSOR_SYNC_TIMEOUT_MS. */
+  createdMs: number;
 }
 
 /** Serving, or synced and waiting for its roster epoch: up either way. */
 const up = (p: SlotPod) => p.ready || p.identified;
+
+/**
+ * A successor that has not synced (told its key) this long after it was created is given up on
+ * and another one started, on another Node: its machine may not be what its offer said.
+ */
+export const SUCCESSOR_SYNC_TIMEOUT_MS = 120_000;
 
 export interface ObservedPool {
   nodes: readonly MarketNode[];
@@ -39,7 +47,7 @@ export type PoolAction =
   | { type: 'drainPod'; pod: string }
   /** Asks the cluster's logic node leader to publish a roster epoch with `add` in place of `remove`. */
   | { type: 'replaceInRoster'; remove: string | null; add: string | null }
-  | { type: 'deletePod'; pod: string; reason: 'NodeLost' | 'HandoffDone' | 'HandoffCancelled' | 'ScaledDown' | 'Duplicate' }
+  | { type: 'deletePod'; pod: string; reason: 'NodeLost' | 'WindowEnded' | 'HandoffDone' | 'HandoffCancelled' | 'SuccessorNeverSynced' | 'ScaledDown' | 'Duplicate' }
   | { type: 'lowerReputation'; node: string };
 
 export type HandoffState = 'None' | 'Starting' | 'Draining' | 'Done';
@@ -59,14 +67,20 @@ export interface PoolPlan {
   readyReplicas: number;
   /** Slots that found no suitable Node this time. */
   unplaced: number;
+  /**
+   * Relays this plan completes: `drained` when the old node confirmed its drain and was swapped
+   * out in one epoch; false when its window ended first and the successor took over as it was.
+   */
+  relays: { slot: number; from: string; to: string; drained: boolean }[];
 }
 
 /**
  * One reconcile of a ReceptionPool (DESIGN §11): a pure function of the spec, what the cluster
  * holds and the time. Every slot below `replicas` gets exactly one active Pod on a suitable
  * market Node; a slot whose Node's window ends within the handoff notice gets a successor on
- * another Node, and only once it is Ready is the old Pod drained, swapped out of the roster and
- * deleted, so the slot is never empty. A Node lost before its window ended costs it reputation.
+ * another Node, and only once it has synced is the old Pod drained, swapped out of the roster and
+ * deleted, so the slot is never empty. A successor that never syncs is replaced; if the window
+ * ends first, the successor takes the slot as it is. A Node lost before its window ended costs it reputation.
  * Slots at or above `replicas` are drained and removed. The executor applies the actions in order
  * and re-plans after any failure.
  */
@@ -79,6 +93,7 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
   const slots: SlotView[] = [];
   let readyReplicas = 0;
   let unplaced = 0;
+  const relays: PoolPlan['relays'] = [];
 
   const place = (slot: number, role: 'active' | 'successor', exclude: ReadonlySet<string>): string | null => {
     const node = chooseNode(observed.nodes, spec.market, load, nowMs, exclude);
@@ -100,11 +115,14 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
     const successor = pods.find((p) => p.role === 'successor');
     for (const extra of pods) if (extra !== active && extra !== successor) actions.push({ type: 'deletePod', pod: extra.name, reason: 'Duplicate' });
 
-    // The active Pod's machine is gone or failing: replace at once, from the successor if one is up.
+    // The active Pod's machine is gone, failing, or its rented window is over: replace it at once,
+    // by the successor if there is one. Only a machine that left before its window ended is penalised.
     const host = active ? nodes.get(active.node) : undefined;
     let lost: SlotPod | undefined;
-    if (active && (host === undefined || !host.ready)) {
-      if (host !== undefined && nowMs < host.windowEndMs) actions.push({ type: 'lowerReputation', node: host.name });
+    let windowEnded = false;
+    if (active && (host === undefined || !host.ready || nowMs >= host.windowEndMs)) {
+      windowEnded = host !== undefined && nowMs >= host.windowEndMs;
+      if (host !== undefined && !windowEnded) actions.push({ type: 'lowerReputation', node: host.name });
       lost = active;
       active = undefined;
     }
@@ -113,9 +131,10 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
       const add = successor?.identified && !successor.inRoster ? successor.name : null;
       const remove = lost?.inRoster ? lost.name : null;
       if (add !== null || remove !== null) actions.push({ type: 'replaceInRoster', remove, add });
-      if (lost) actions.push({ type: 'deletePod', pod: lost.name, reason: 'NodeLost' });
+      if (lost) actions.push({ type: 'deletePod', pod: lost.name, reason: windowEnded ? 'WindowEnded' : 'NodeLost' });
       if (successor) {
         actions.push({ type: 'promotePod', pod: successor.name, slot: i });
+        if (lost && windowEnded) relays.push({ slot: i, from: lost.name, to: successor.name, drained: false });
         const end = nodes.get(successor.node)?.windowEndMs;
         slots.push({ index: i, pod: successor.name, node: successor.node, handoff: 'None', ...(end === undefined ? {} : { windowEndMs: end }) });
         if (successor.ready) readyReplicas++;
@@ -139,8 +158,11 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
       place(i, 'successor', new Set([active.node]));
     } else {
       view.successorPod = successor.name;
-      if (!up(successor)) view.handoff = 'Starting';
-      else if (!active.drainRequested) {
+      // The old node drains only for a successor that synced (DESIGN §11): until then it serves on.
+      if (!successor.identified) {
+        view.handoff = 'Starting';
+        if (nowMs - successor.createdMs > SUCCESSOR_SYNC_TIMEOUT_MS) actions.push({ type: 'deletePod', pod: successor.name, reason: 'SuccessorNeverSynced' });
+      } else if (!active.drainRequested) {
         view.handoff = 'Draining';
         actions.push({ type: 'drainPod', pod: active.name });
       } else if (!active.drained) view.handoff = 'Draining';
@@ -151,6 +173,7 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
         if (add !== null || remove !== null) actions.push({ type: 'replaceInRoster', remove, add });
         actions.push({ type: 'deletePod', pod: active.name, reason: 'HandoffDone' });
         actions.push({ type: 'promotePod', pod: successor.name, slot: i });
+        relays.push({ slot: i, from: active.name, to: successor.name, drained: true });
       }
     }
     slots.push(view);
@@ -167,5 +190,5 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
       }
     }
   }
-  return { actions, slots, readyReplicas, unplaced };
+  return { actions, slots, readyReplicas, unplaced, relays };
 }

@@ -155,10 +155,6 @@ export async function reconcileReceptionPool(kube: Kube, namespace: string, name
         await kube.delete('v1', 'Pod', namespace, action.pod);
         config.identityAttempts.delete(`${namespace}/${action.pod}`);
         config.log.info({ pool: key, pod: action.pod, reason: action.reason }, 'slot pod deleted');
-        if (action.reason === 'HandoffDone') {
-          handoffs++;
-          config.events?.handoff(key, forced.has(action.pod));
-        }
         break;
       }
       case 'lowerReputation':
@@ -166,6 +162,12 @@ export async function reconcileReceptionPool(kube: Kube, namespace: string, name
         config.events?.reputationLowered(action.node);
         break;
     }
+  }
+  for (const r of plan.relays) {
+    handoffs++;
+    const confirmed = r.drained && !forced.has(r.from);
+    config.events?.handoff(key, !confirmed);
+    config.log.info({ pool: key, slot: r.slot, from: r.from, to: r.to, drained: confirmed }, 'slot relayed');
   }
   await inBatches(creates, CREATE_CONCURRENCY, async (c) => {
     const podName = `${name}-${c.slot}-${nextIndex(c.slot)}`;
