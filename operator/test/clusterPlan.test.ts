@@ -59,13 +59,15 @@ describe('planning a Cluster', () => {
       'create Secret c-operator-key',
       'apply Service c-reception',
       'apply Lease c-leader',
+      'apply PodDisruptionBudget c-logic-nodes',
     ]);
     expect(plan.status).toMatchObject({ observedGeneration: 3, phase: 'Pending', readyLogicNodes: 0, conditions: [{ type: 'Ready', status: 'False', reason: 'KeysPending' }] });
   });
 
   it('when its key Secrets exist, then none is created again, and the config publishes their public keys, and the LogicNodes follow it', () => {
     const plan = planCluster(cluster(), observed(), T0);
-    expect(summary(plan.actions)).toEqual(['apply Service c-reception', 'apply Lease c-leader', 'apply ConfigMap c-config', 'apply LogicNode c-ln-0', 'apply LogicNode c-ln-1']);
+    expect(summary(plan.actions)).toEqual(['apply Service c-reception', 'apply Lease c-leader',
+      'apply PodDisruptionBudget c-logic-nodes', 'apply ConfigMap c-config', 'apply LogicNode c-ln-0', 'apply LogicNode c-ln-1']);
     const data = configOf(plan.actions)!;
     expect(data).toMatchObject({ 'leader-pubkey': LEADER, 'admin-pubkey': ADMIN, 'roster.json': '{"members":[]}', 'logic-address': 'c-ln-0.chain.svc.cluster.local:7100' });
     expect(GenesisFileSchema.parse(JSON.parse(data['genesis.json']!))).toEqual({ ...JSON.parse(CHAIN_GENESIS), leaderPubkey: LEADER });
@@ -86,14 +88,15 @@ describe('planning a Cluster', () => {
 
   it('when a key Secret is being deleted, then it is not created over and the config waits for it', () => {
     const plan = planCluster(cluster(), observed({ keySecrets: [secret('c-ln-0-key', LEADER, { deleting: true }), secret('c-ln-1-key'), secret('c-operator-key', ADMIN)] }), T0);
-    expect(summary(plan.actions)).toEqual(['apply Service c-reception', 'apply Lease c-leader']);
+    expect(summary(plan.actions)).toEqual(['apply Service c-reception', 'apply Lease c-leader', 'apply PodDisruptionBudget c-logic-nodes']);
     expect(plan.status?.conditions?.[0]?.reason).toBe('KeysPending');
   });
 
   it('when logicNodes drops from 3 to 1, then the owned LogicNodes past it are deleted, and neither a stranger LN nor the key Secrets are', () => {
     const logicNodes = [ln('c-ln-0'), ln('c-ln-1'), ln('c-ln-2', { deleting: true }), ln('c-ln-3', { owned: false }), ln('someone-elses', { owned: false })];
     const plan = planCluster(cluster({}, { logicNodes: 1 }), observed({ logicNodes, keySecrets: allKeys(3) }), T0);
-    expect(summary(plan.actions)).toEqual(['apply Service c-reception', 'apply Lease c-leader', 'delete LogicNode c-ln-1 (Background)', 'apply ConfigMap c-config', 'apply LogicNode c-ln-0']);
+    expect(summary(plan.actions)).toEqual(['apply Service c-reception', 'apply Lease c-leader',
+      'apply PodDisruptionBudget c-logic-nodes', 'delete LogicNode c-ln-1 (Background)', 'apply ConfigMap c-config', 'apply LogicNode c-ln-0']);
   });
 
   it('when logicNodes grows, then the new LNs get keys and resources and the old keys stay', () => {
@@ -102,6 +105,7 @@ describe('planning a Cluster', () => {
       'create Secret c-ln-2-key',
       'apply Service c-reception',
       'apply Lease c-leader',
+      'apply PodDisruptionBudget c-logic-nodes',
       'apply ConfigMap c-config',
       'apply LogicNode c-ln-0',
       'apply LogicNode c-ln-1',
@@ -112,9 +116,10 @@ describe('planning a Cluster', () => {
   it.each([
     ['an invalid spec', cluster({}, { logicNodes: 0 }), observed(), 'InvalidSpec', []],
     ['a name no Service can carry', cluster({ name: 'c.x' }), observed(), 'InvalidSpec', []],
-    ['a missing ChainSpace', cluster(), observed({ chainSpace: null, chainGenesis: null }), 'ChainSpaceNotFound', ['apply Service c-reception', 'apply Lease c-leader']],
-    ['an invalid ChainSpace', cluster(), observed({ chainSpace: { spec: { chainId: 'BAD' } } }), 'InvalidChainSpace', ['apply Service c-reception', 'apply Lease c-leader']],
-    ['a missing ReceptionPool', cluster(), observed({ receptionPool: null }), 'ReceptionPoolNotFound', ['apply Service c-reception', 'apply Lease c-leader', 'apply ConfigMap c-config', 'apply LogicNode c-ln-0', 'apply LogicNode c-ln-1']],
+    ['a missing ChainSpace', cluster(), observed({ chainSpace: null, chainGenesis: null }), 'ChainSpaceNotFound', ['apply Service c-reception', 'apply Lease c-leader', 'apply PodDisruptionBudget c-logic-nodes']],
+    ['an invalid ChainSpace', cluster(), observed({ chainSpace: { spec: { chainId: 'BAD' } } }), 'InvalidChainSpace', ['apply Service c-reception', 'apply Lease c-leader', 'apply PodDisruptionBudget c-logic-nodes']],
+    ['a missing ReceptionPool', cluster(), observed({ receptionPool: null }), 'ReceptionPoolNotFound', ['apply Service c-reception', 'apply Lease c-leader',
+      'apply PodDisruptionBudget c-logic-nodes', 'apply ConfigMap c-config', 'apply LogicNode c-ln-0', 'apply LogicNode c-ln-1']],
   ])('when it has %s, then it is Degraded with that reason and makes only what does not depend on it', (_what, c, o, reason, actions) => {
     const plan = planCluster(c, o, T0);
     expect(summary(plan.actions)).toEqual(actions);

@@ -131,6 +131,7 @@ describe('the Cluster and ChainSpace reconcile shells', () => {
       'create Secret c-operator-key',
       'apply Service c-reception',
       'apply Lease c-leader',
+      'apply PodDisruptionBudget c-logic-nodes',
       'apply ConfigMap c-config',
       'apply LogicNode c-ln-0',
       'apply LogicNode c-ln-1',
@@ -187,7 +188,7 @@ describe('the Cluster and ChainSpace reconcile shells', () => {
     api.calls.length = 0;
     await reconcileCluster(kube, 'chain', 'c', { now: NOW, generateKey });
     expect(api.calls.filter((c) => c.startsWith('delete')).sort()).toEqual(
-      ['delete ConfigMap c-config', 'delete Lease c-leader', 'delete LogicNode c-ln-0 (Foreground)', 'delete LogicNode c-ln-1 (Foreground)', 'delete Secret c-ln-0-key', 'delete Secret c-ln-1-key', 'delete Secret c-operator-key', 'delete Service c-reception'].sort(),
+      ['delete ConfigMap c-config', 'delete Lease c-leader', 'delete LogicNode c-ln-0 (Foreground)', 'delete LogicNode c-ln-1 (Foreground)', 'delete PodDisruptionBudget c-logic-nodes', 'delete Secret c-ln-0-key', 'delete Secret c-ln-1-key', 'delete Secret c-operator-key', 'delete Service c-reception'].sort(),
     );
     expect(api.get('Cluster', 'chain', 'c').status.conditions[0]).toMatchObject({ reason: 'Deleting', message: expect.stringContaining('2 owned') });
     expect(api.ofKind('LogicNode').map((ln) => ln.metadata.deletionTimestamp !== undefined)).toEqual([true, true]); // held by their dependents

@@ -60,6 +60,7 @@ describe('the Cluster and ChainSpace controllers on a real API server', () => {
 
     expect((await get('service cluster-a-reception')).spec?.clusterIP).toBe('None');
     expect((await get('lease cluster-a-leader')).spec?.holderIdentity).toBe('cluster-a-ln-0');
+    expect((await get('poddisruptionbudget cluster-a-logic-nodes')).metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Cluster', name: 'cluster-a' })]);
     const ln = await until('the cluster’s logic node to run', async () => {
       const x = await get('logicnode cluster-a-ln-0').catch(() => undefined);
       return x?.status?.phase === 'Running' ? x : undefined;

@@ -36,6 +36,7 @@ export const clusterNames = {
   config: (cluster: string) => `${cluster}-config`,
   receptionService: (cluster: string) => `${cluster}-reception`,
   leaderLease: (cluster: string) => `${cluster}-leader`,
+  logicNodesBudget: (cluster: string) => `${cluster}-logic-nodes`,
   operatorKey: (cluster: string) => `${cluster}-operator-key`,
   logicNode: (cluster: string, index: number) => `${cluster}-ln-${index}`,
   keySecret: (logicNode: string) => `${logicNode}-key`,

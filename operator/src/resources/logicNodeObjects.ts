@@ -149,6 +149,7 @@ export function logicNodesDisruptionBudget(cluster: string, namespace: string, o
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
+    // The name is clusterNames.logicNodesBudget (clusterObjects imports this module, so not the other way).
     metadata: { name: `${cluster}-logic-nodes`, namespace, labels: { ...selector, [LABEL_NAME]: 'clusterchain', [LABEL_MANAGED_BY]: MANAGER }, ownerReferences: [ownerReference(owner)] },
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   };

@@ -1,5 +1,6 @@
 import { API_VERSION, chainSpaceSpec, clusterSpec, clusterStatus, type ClusterStatus } from '../../api/v1alpha1/index.js';
 import { chainGenesisSchema, type ChainGenesis } from '../../resources/chainSpaceObjects.js';
+import { logicNodesDisruptionBudget } from '../../resources/logicNodeObjects.js';
 import { clusterConfigMap, clusterNameProblem, clusterNames, leaderLease, logicNodeIndex, logicNodeResource, receptionService } from '../../resources/clusterObjects.js';
 import { TEARDOWN_FINALIZER } from '../../resources/finalizers.js';
 import { deletingStatus, planTeardown, type ChildAction, type ObservedChild } from '../lifecycle.js';
@@ -111,6 +112,7 @@ export function planCluster(cluster: ClusterResource, observed: ObservedCluster,
 
   actions.push({ type: 'apply', object: receptionService(c, cluster.namespace, owner) });
   actions.push({ type: 'apply', object: leaderLease(c, cluster.namespace, owner) });
+  actions.push({ type: 'apply', object: logicNodesDisruptionBudget(c, cluster.namespace, owner) });
 
   // Scale-in: only LogicNodes this Cluster owns, only those with an index past the spec.
   const wantedLogicNodes: LogicNodeView[] = [];

@@ -116,13 +116,14 @@ async function observeCluster(kube: Kube, cluster: CustomObject): Promise<Observ
   };
 }
 
-/** The Cluster's ConfigMap, Service and Lease as found, for the teardown. */
+/** The Cluster's ConfigMap, Service, Lease and disruption budget as found, for the teardown. */
 async function otherChildren(kube: Kube, cluster: string, namespace: string, uid: string): Promise<ObservedChild[]> {
   const children: ObservedChild[] = [];
   for (const [apiVersion, kind, name] of [
     ['v1', 'ConfigMap', clusterNames.config(cluster)],
     ['v1', 'Service', clusterNames.receptionService(cluster)],
     ['coordination.k8s.io/v1', 'Lease', clusterNames.leaderLease(cluster)],
+    ['policy/v1', 'PodDisruptionBudget', clusterNames.logicNodesBudget(cluster)],
   ] as const) {
     const o = await kube.read<KubernetesObject>(apiVersion, kind, namespace, name);
     if (o !== null) children.push({ apiVersion, kind, name, owned: isOwnedBy(o, uid), deleting: isDeleting(o) });
