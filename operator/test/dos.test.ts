@@ -42,12 +42,13 @@ describe('the Alertmanager webhook', () => {
     status: 'firing',
     receiver: 'clusterchain',
     alerts: [
-      { status: 'firing', labels: { alertname: 'ReceptionFlood', namespace: 'chain', clusterchain_io_reception_pool: 'pool-a' }, fingerprint: 'abc', startsAt: '2026-11-21T12:00:00Z' },
+      { status: 'firing', labels: { alertname: 'ReceptionFlood', namespace: 'chain', clusterchain_io_reception_pool: 'pool-a', dos: 'true' }, fingerprint: 'abc', startsAt: '2026-11-21T12:00:00Z' },
       { status: 'firing', labels: { alertname: 'SomethingElse' }, fingerprint: 'def', startsAt: '2026-11-21T12:00:00Z' },
+      { status: 'firing', labels: { alertname: 'SlotEmpty', namespace: 'chain', clusterchain_io_reception_pool: 'pool-a' }, fingerprint: 'ghi', startsAt: '2026-11-21T12:00:00Z' },
     ],
   };
 
-  it('when a payload arrives, then only the alerts naming a pool are taken', () => {
+  it('when a payload arrives, then only the DoS alerts naming a pool are taken (an empty slot names a pool too, but more nodes would not answer it)', () => {
     expect(poolAlertsOf(alertmanagerWebhook.parse(payload))).toEqual([{ pool: { namespace: 'chain', name: 'pool-a' }, fingerprint: 'abc', firing: true }]);
   });
 

@@ -7,7 +7,7 @@ const TOKEN = 'a-long-random-token';
 const PAYLOAD = {
   version: '4',
   status: 'firing',
-  alerts: [{ status: 'firing', labels: { namespace: 'chain', clusterchain_io_reception_pool: 'pool-a' }, fingerprint: 'f1', startsAt: '2026-11-21T12:00:00Z' }],
+  alerts: [{ status: 'firing', labels: { namespace: 'chain', clusterchain_io_reception_pool: 'pool-a', dos: 'true' }, fingerprint: 'f1', startsAt: '2026-11-21T12:00:00Z' }],
 };
 
 describe('the DoS webhook server, over real HTTP', () => {

@@ -126,7 +126,7 @@ describe('the ReceptionPool controller on a real API server', () => {
       fetch(webhookUrl, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ version: '4', status, alerts: [{ status, fingerprint: 'dos-1', startsAt: new Date().toISOString(), labels: { alertname: 'ReceptionRejectingTransactions', namespace: 'chain', clusterchain_io_reception_pool: 'pool-a' } }] }),
+        body: JSON.stringify({ version: '4', status, alerts: [{ status, fingerprint: 'dos-1', startsAt: new Date().toISOString(), labels: { alertname: 'ReceptionRejectingTransactions', namespace: 'chain', clusterchain_io_reception_pool: 'pool-a', dos: 'true' } }] }),
       });
     expect((await alert('firing')).status).toBe(200);
     const up = await poolReady(5);

@@ -22,6 +22,11 @@ export type AlertmanagerWebhook = z.infer<typeof alertmanagerWebhook>;
 /** Labels that name the ReceptionPool an alert is about (the chart's PrometheusRule sets them). */
 export const POOL_NAMESPACE_LABEL = 'namespace';
 export const POOL_NAME_LABEL = 'clusterchain_io_reception_pool';
+/**
+ * Only alerts the rules mark as a DoS signal scale a pool: others name a pool too (an empty slot,
+ * a forced handoff) and adding reception nodes would not answer them.
+ */
+export const DOS_LABEL = 'dos';
 
 export interface PoolAlert {
   pool: { namespace: string; name: string };
@@ -29,13 +34,13 @@ export interface PoolAlert {
   firing: boolean;
 }
 
-/** The alerts of a webhook call that name a pool; others are not ours and are ignored. */
+/** The DoS alerts of a webhook call that name a pool; others are not ours and are ignored. */
 export function poolAlertsOf(payload: AlertmanagerWebhook): PoolAlert[] {
   const out: PoolAlert[] = [];
   for (const a of payload.alerts) {
     const namespace = a.labels[POOL_NAMESPACE_LABEL];
     const name = a.labels[POOL_NAME_LABEL];
-    if (namespace === undefined || name === undefined) continue;
+    if (namespace === undefined || name === undefined || a.labels[DOS_LABEL] !== 'true') continue;
     out.push({ pool: { namespace, name }, fingerprint: a.fingerprint, firing: a.status === 'firing' });
   }
   return out;

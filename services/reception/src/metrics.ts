@@ -8,6 +8,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export function createReceptionMetrics(registry: Registry) {
   const registers = [registry];
   return {
+    mempoolCapacity: new Gauge({ name: 'clusterchain_reception_mempool_capacity_transactions', help: 'Transactions the mempool holds at most (the DoS alert compares occupancy with it)', registers }),
     received: new Counter({ name: 'clusterchain_reception_received_transactions_total', help: 'Transactions submitted to this RN by clients (SubmitTx and SubmitTxStream)', registers }),
     rejected: new Counter({
       name: 'clusterchain_reception_rejected_transactions_total',

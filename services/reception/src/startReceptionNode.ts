@@ -50,6 +50,7 @@ export async function startReceptionNode(config: ReceptionNodeProcessConfig): Pr
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'clusterchain_reception_process_' });
   const metrics = createReceptionMetrics(registry);
+  metrics.mempoolCapacity.set(options.mempoolCapacity);
   const verifier = new NativeVerifier();
   const pubkey = publicKeyOf(config.key);
   const logic = createLogicClient(config.logic);

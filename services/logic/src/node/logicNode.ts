@@ -22,6 +22,7 @@ import { LogicLedger } from '../ledger/logicLedger.js';
 import type { TrustedTransaction } from '../ledger/trustedTransaction.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import { IntakeJournal } from './intakeJournal.js';
+import { observeBstLoad } from './bstLoad.js';
 import type { LogicNodeMetrics } from './metrics.js';
 import type { LogicNodeOptions } from './options.js';
 import { PendingPool } from './pendingPool.js';
@@ -104,6 +105,10 @@ export class LogicNode {
     this.producerKey = senderKey(this.pubkey);
     this.clock = deps.clock ?? Date.now;
     this.lastBlockAt = Number(ledger.engine.head.header.timestamp);
+    // From the head at start, so a restarted node that never commits again still shows its stall.
+    deps.metrics.height.set(Number(ledger.engine.head.height));
+    deps.metrics.lastBlockTimestamp.set(this.lastBlockAt / 1000);
+    deps.metrics.slotSeconds.set(options.slotMs / 1000);
     this.observeRoster(roster.current);
     roster.watch((r) => this.observeRoster(r));
     deps.metrics.height.set(Number(ledger.engine.head.height));
@@ -450,6 +455,7 @@ export class LogicNode {
     m.height.set(Number(block.header.height));
     m.lastBlockTimestamp.set(Number(timestamp) / 1000);
     m.pending.set(this.pool.size);
+    observeBstLoad(m.bstBlockOperations, block.changed);
     for (const s of block.summaries) m.committed.inc({ status: TX_STATUS_NAMES[s.status] });
     this.lastBlockAt = Number(timestamp);
     if (taken.block.length > 0) {

@@ -9,6 +9,7 @@ import type { Genesis } from '../ledger/genesis.js';
 import { addLogicService } from './grpcServer.js';
 import { LogicNode, type LogicNodeDependencies } from './logicNode.js';
 import { createLogicNodeMetrics } from './metrics.js';
+import { sampleDiskUsage } from './storageSize.js';
 import { DEFAULT_LOGIC_NODE_OPTIONS, type LogicNodeOptions } from './options.js';
 
 export interface LogicNodeProcessConfig extends Partial<LogicNodeOptions> {
@@ -81,6 +82,7 @@ export async function startLogicNode(config: LogicNodeProcessConfig): Promise<Ru
     throw err;
   }
   if (config.autoProduce !== false) node.start();
+  const stopSampling = sampleDiskUsage(options.dataDir, metrics.storageBytes);
   config.log.info({ grpc: grpcPort, http: ops.port, slotMs: options.slotMs, admin: config.adminPubkey !== undefined }, 'logic node serving');
   return {
     node,
@@ -88,6 +90,7 @@ export async function startLogicNode(config: LogicNodeProcessConfig): Promise<Ru
     httpPort: ops.port,
     registry,
     async stop() {
+      stopSampling();
       await stopServer(server, 2000);
       await ops.close();
       await node.stop();
