@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_ESM := NODE_OPTIONS=--experimental-vm-modules
 
-.PHONY: help install build generate check-generated lint typecheck test unit bench devnet e2e tools tools-check clean
+.PHONY: help install build generate check-generated lint typecheck test unit bench devnet e2e tools tools-check rules chart-crds chart-check images images-smoke clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,9 +32,10 @@ build: install ## Compile TypeScript to dist/
 
 # protobuf: proto/ -> services/rpc/src/gen (ts-proto driven by buf, both from npm; offline).
 # CRDs: the operator's zod schemas (operator/src/api/v1alpha1) -> crds/*.yaml.
-generate: build ## Regenerate generated sources from their schemas (protobuf code, CRDs)
+generate: build ## Regenerate generated sources from their schemas (protobuf code, CRDs and the chart's copy of them)
 	bash scripts/proto-generate.sh
 	node dist/operator/src/bin/generateCrds.js --dir crds
+	bash scripts/chart-check.sh --sync
 
 check-generated: build ## Fail when committed generated code or CRDs differ from a fresh regeneration
 	bash scripts/proto-check.sh
@@ -53,7 +54,7 @@ unit: build ## Run jest only (after building)
 # The devnet's end-to-end suite runs after the others and alone: it starts a whole devnet of real
 # processes, and sharing the two cores with other suites would measure the machine, not the code.
 # The operator's (e2e/operator) need `make tools` and run in `make e2e`.
-test: build lint typecheck ## Install, build, lint, type-check and run every test, end to end included
+test: build lint typecheck rules chart-check ## Install, build, lint, type-check and run every test, end to end included
 	$(NODE_ESM) npx jest --ci $(JEST_ARGS)
 	$(NODE_ESM) npx jest --ci --roots e2e/devnet --runInBand --passWithNoTests $(JEST_ARGS)
 
@@ -74,6 +75,15 @@ tools: ## Build etcd, kube-apiserver/-controller-manager/-scheduler, kubectl, kw
 
 tools-check: tools ## Start a throwaway kwok cluster from .tools/bin: a fake Node turns Ready, two Pods run, then it is deleted
 	bash scripts/tools/kwok-smoke.sh
+
+rules: ## promtool: check and unit-test the chart's Prometheus rules, parse every dashboard query (installs Debian's prometheus for promtool if missing)
+	bash scripts/promtool.sh
+
+chart-crds: ## Copy crds/ into the chart (charts/clusterchain/files-crds), which renders them
+	bash scripts/chart-check.sh --sync
+
+chart-check: install ## The chart: its CRD copies equal crds/, helm lint + template, kubeconform (every object once make e2e cached the schemas)
+	bash scripts/chart-check.sh
 
 clean: ## Remove build output
 	rm -rf dist

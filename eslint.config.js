@@ -14,8 +14,8 @@ export default tseslint.config(
     },
   },
   {
-    // Build scripts and the CommonJS loader of the native addon run in plain Node.
-    files: ['services/native/**/*.{cjs,mjs}'],
+    // Build and check scripts, the images' helpers and the CommonJS loader of the native addon run in plain Node.
+    files: ['services/native/**/*.{cjs,mjs}', 'scripts/**/*.{cjs,mjs}', 'images/**/*.{cjs,mjs}'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
