@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_ESM := NODE_OPTIONS=--experimental-vm-modules
 
-.PHONY: help install build generate check-generated lint typecheck test unit bench devnet e2e tools tools-check rules chart-crds chart-check images images-smoke clean
+.PHONY: help install build generate check-generated lint typecheck test unit bench devnet e2e tools tools-check observability-tools rules chart-crds chart-check images images-smoke clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,7 +65,7 @@ devnet: build ## Run a one-cluster chain locally: 1 logic node, 8 reception node
 	node dist/services/devnet/src/bin/devnet.js $(DEVNET_ARGS)
 
 # The operator's suites need a real control plane: make tools builds it once (cached outside the checkout).
-e2e: build tools ## The end-to-end suites: the devnet under the bench, and the operator's on a kwok control plane (e2e/)
+e2e: build tools observability-tools ## The end-to-end suites: the devnet, the operator on a kwok control plane, the chart, DoS scaling with Prometheus and Alertmanager (e2e/)
 	$(NODE_ESM) npx jest --ci --roots e2e --runInBand $(JEST_ARGS)
 
 # Built from Go modules into ~/.cache/clusterchain/tools/<versions>/bin (kept across clones; the
@@ -76,6 +76,9 @@ tools: ## Build etcd, kube-apiserver/-controller-manager/-scheduler, kubectl, kw
 tools-check: tools ## Start a throwaway kwok cluster from .tools/bin: a fake Node turns Ready, two Pods run, then it is deleted
 	bash scripts/tools/kwok-smoke.sh
 
+observability-tools: ## Debian's Prometheus and Alertmanager for the DoS end-to-end suite (installed when missing; daemons never left running)
+	bash scripts/debian-tools.sh prometheus:prometheus prometheus:promtool prometheus-alertmanager:prometheus-alertmanager
+
 rules: ## promtool: check and unit-test the chart's Prometheus rules, parse every dashboard query (installs Debian's prometheus for promtool if missing)
 	bash scripts/promtool.sh
 
@@ -84,6 +87,12 @@ chart-crds: ## Copy crds/ into the chart (charts/clusterchain/files-crds), which
 
 chart-check: install ## The chart: its CRD copies equal crds/, helm lint + template, kubeconform (every object once make e2e cached the schemas)
 	bash scripts/chart-check.sh
+
+images: ## Build the container images clusterchain/node and clusterchain/operator with podman (images/README.md)
+	bash scripts/images.sh
+
+images-smoke: images ## Run both images with podman: /healthz, non-root user, tini as PID 1, read-only root, bad flags
+	bash scripts/images-smoke.sh
 
 clean: ## Remove build output
 	rm -rf dist

@@ -56,4 +56,18 @@ describe('the operator process on a real API server', () => {
     expect(await new Promise((r) => bad.once('exit', r))).toBe(2);
     expect(out).toContain('CLUSTERCHAIN_LEASE_SECONDS');
   });
+
+  it.each([
+    ['a KUBECONFIG that does not exist', { KUBECONFIG: '/nonexistent/kubeconfig' }, 'KUBECONFIG names a file that does not exist'],
+    ['neither a KUBECONFIG nor a cluster around it', {}, 'no Kubernetes API to talk to'],
+  ])('when it has %s, then it refuses to start with exit code 2 and says so', async (_what, extra, message) => {
+    const env: Record<string, string | undefined> = { ...process.env, ...extra };
+    if (!('KUBECONFIG' in extra)) delete env['KUBECONFIG'];
+    delete env['KUBERNETES_SERVICE_HOST'];
+    const bad = spawn(process.execPath, [join(ROOT, 'dist/operator/src/bin/operator.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    bad.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    expect(await new Promise((r) => bad.once('exit', r))).toBe(2);
+    expect(out).toContain(message);
+  });
 });

@@ -3,6 +3,7 @@
  * environment, operator/src/config.ts). Every replica serves the Alertmanager webhook; only the
  * one holding the Lease reconciles. SIGINT/SIGTERM stop it cleanly and release the Lease.
  */
+import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createLogger } from '../../../services/common/src/logger.js';
@@ -26,8 +27,18 @@ if (!parsed.success) {
 const env = parsed.data;
 
 const kc = new KubeConfig();
-if (env.KUBECONFIG) kc.loadFromFile(env.KUBECONFIG);
-else kc.loadFromCluster();
+if (env.KUBECONFIG) {
+  if (!existsSync(env.KUBECONFIG)) {
+    log.fatal({ KUBECONFIG: env.KUBECONFIG }, 'KUBECONFIG names a file that does not exist');
+    process.exit(2);
+  }
+  kc.loadFromFile(env.KUBECONFIG);
+} else if (process.env['KUBERNETES_SERVICE_HOST']) kc.loadFromCluster();
+else {
+  // Neither: loadFromCluster would give a client with no server, failing every call forever.
+  log.fatal('no Kubernetes API to talk to: set KUBECONFIG, or run the operator in a cluster (its service account)');
+  process.exit(2);
+}
 const kube = new Kube(kc);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
