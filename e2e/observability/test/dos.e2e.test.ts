@@ -23,8 +23,9 @@ import { encodeTransaction } from '../../../services/protocol/src/codec/transact
 import { publicKeyOf } from '../../../services/protocol/src/keys.js';
 import { createLogicClient, createReceptionClient, unary, type LogicClient, type ReceptionClient } from '../../../services/rpc/src/index.js';
 import { TransactionStatus_State } from '../../../services/rpc/src/gen/clusterchain/v1/logic.js';
+import { chainManifests } from '../../operator/test/chainManifests.js';
 import { startInProcessOperator } from '../../operator/test/inProcessOperator.js';
-import { ROOT, marketNode, startKwokCluster, until, type KwokCluster } from '../../operator/test/kwokCluster.js';
+import { ROOT, marketNode, startKwokCluster, until, type KwokCluster, installCrds, createNamespace } from '../../operator/test/kwokCluster.js';
 
 const DEVNET = join(ROOT, 'dist/services/devnet/src/bin/devnet.js');
 const RULES = join(ROOT, 'charts/clusterchain/files/rules/clusterchain.rules.yaml');
@@ -78,12 +79,10 @@ describe('DoS scaling with Prometheus, Alertmanager and the operator', () => {
 
     // The control plane and the operator, with a pool of 3 on market Nodes.
     k = await startKwokCluster(`cc-dos-${process.pid}`);
-    await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
-    await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/receptionpools.clusterchain.io', 'crd/clusters.clusterchain.io', 'crd/chainspaces.clusterchain.io']);
+    await installCrds(k);
     const later = new Date(Date.now() + 4 * 3600_000);
     await k.kubectl(['apply', '-f', '-'], Array.from({ length: 8 }, (_, i) => marketNode(`m${i}`, { windowEnd: later })).join('---\n'));
-    await k.kubectl(['create', 'namespace', 'chain']);
-    await k.kubectl(['wait', '--for=create', 'serviceaccount/default', '-n', 'chain', '--timeout=60s']);
+    await createNamespace(k, 'chain');
     const op = await startInProcessOperator(k.kubeconfig);
     operator = op;
     const webhookPort = await freePort();
@@ -95,7 +94,7 @@ describe('DoS scaling with Prometheus, Alertmanager and the operator', () => {
       },
     });
     await new Promise<void>((r) => webhook!.listen(webhookPort, '127.0.0.1', r));
-    await k.kubectl(['apply', '-f', '-'], manifests);
+    await k.kubectl(['apply', '-f', '-'], chainManifests({ committeeSize: 3, pool: { replicas: 3, maxReplicas: 7, autoscaling: { step: 2, cooldownSeconds: 600 } } }));
     await until('the pool to serve 3 slots', async () => ((await pool()).status?.readyReplicas === 3 ? true : undefined), 60_000);
 
     // Alertmanager: only alerts marked dos="true" reach the operator, with its bearer token.
@@ -302,24 +301,3 @@ async function sendValid(clients: ReceptionClient[], accounts: BenchAccount[], g
   );
   return acknowledged;
 }
-
-const manifests = `apiVersion: clusterchain.io/v1alpha1
-kind: ChainSpace
-metadata: {name: devnet, namespace: chain}
-spec: {chainId: devnet, committeeSize: 3, genesis: {allocations: []}}
----
-apiVersion: clusterchain.io/v1alpha1
-kind: Cluster
-metadata: {name: cluster-a, namespace: chain}
-spec: {chainSpace: devnet, receptionPool: pool-a, logicNodes: 1}
----
-apiVersion: clusterchain.io/v1alpha1
-kind: ReceptionPool
-metadata: {name: pool-a, namespace: chain}
-spec:
-  clusters: [cluster-a]
-  replicas: 3
-  minReplicas: 3
-  maxReplicas: 7
-  autoscaling: {step: 2, cooldownSeconds: 600}
-`;

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startKwokCluster, until, type KwokCluster } from '../../operator/test/kwokCluster.js';
+import { ROOT, startKwokCluster, until, type KwokCluster, installCrds } from '../../operator/test/kwokCluster.js';
 
 const DEVNET = join(ROOT, 'dist/services/devnet/src/bin/devnet.js');
 const OPERATOR = join(ROOT, 'dist/operator/src/bin/operator.js');
@@ -61,8 +61,7 @@ describe('the metric names of the chart against a running devnet and operator', 
 
     // The operator leads only with an API server to hold its Lease and the CRDs to watch.
     k = await startKwokCluster(`cc-metrics-${process.pid}`);
-    await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
-    await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/logicnodes.clusterchain.io', 'crd/clusters.clusterchain.io', 'crd/chainspaces.clusterchain.io', 'crd/receptionpools.clusterchain.io']);
+    await installCrds(k);
     const port = await freePort();
     operatorMetrics = `http://127.0.0.1:${port}/metrics`;
     operator = spawn(process.execPath, [OPERATOR], {

@@ -4,10 +4,9 @@
  * never again), its ConfigMap, headless Service, leader Lease and LogicNodes; their statuses
  * follow their children; deleting them tears everything down through their finalizers.
  */
-import { join } from 'node:path';
 import type { RunningOperator } from '../../../operator/src/operator.js';
 import { startInProcessOperator } from './inProcessOperator.js';
-import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster } from './kwokCluster.js';
+import { fakeNode, startKwokCluster, until, volume, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
 
 interface Obj {
   metadata: { name: string; ownerReferences?: { kind: string; name: string }[]; finalizers?: string[] };
@@ -29,11 +28,9 @@ describe('the Cluster and ChainSpace controllers on a real API server', () => {
 
   beforeAll(async () => {
     k = await startKwokCluster(`cc-cl-${process.pid}`);
-    await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
-    await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/logicnodes.clusterchain.io', 'crd/clusters.clusterchain.io', 'crd/chainspaces.clusterchain.io', 'crd/receptionpools.clusterchain.io']);
+    await installCrds(k);
     await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), volume].join('---\n'));
-    await k.kubectl(['create', 'namespace', 'chain']);
-    await k.kubectl(['wait', '--for=create', 'serviceaccount/default', '-n', 'chain', '--timeout=60s']);
+    await createNamespace(k, 'chain');
     operator = await startInProcessOperator(k.kubeconfig);
   }, 180_000);
 

@@ -138,3 +138,17 @@ status:
   capacity: {cpu: "${offer.cores ?? 8}", memory: ${offer.memoryMiB ?? 16384}Mi, pods: "110"}
 `;
 }
+
+const CRD_NAMES = ['chainspaces', 'clusters', 'receptionpools', 'logicnodes'].map((p) => `crd/${p}.clusterchain.io`);
+
+/** Our CRDs (crds/) installed and Established. */
+export async function installCrds(k: KwokCluster): Promise<void> {
+  await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
+  await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', ...CRD_NAMES]);
+}
+
+/** A namespace Pods can be made in: the controller manager has given it its default ServiceAccount. */
+export async function createNamespace(k: KwokCluster, name: string): Promise<void> {
+  await k.kubectl(['create', 'namespace', name]);
+  await k.kubectl(['wait', '--for=create', `serviceaccount/default`, '-n', name, '--timeout=60s']);
+}

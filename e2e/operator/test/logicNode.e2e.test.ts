@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { RunningOperator } from '../../../operator/src/operator.js';
 import { startInProcessOperator } from './inProcessOperator.js';
-import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster } from './kwokCluster.js';
+import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
 
 describe('the operator reconciling LogicNodes on a real API server', () => {
   let k: KwokCluster;
@@ -13,11 +13,9 @@ describe('the operator reconciling LogicNodes on a real API server', () => {
 
   beforeAll(async () => {
     k = await startKwokCluster(`cc-ln-${process.pid}`);
-    await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
-    await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/logicnodes.clusterchain.io', 'crd/clusters.clusterchain.io', 'crd/chainspaces.clusterchain.io']);
+    await installCrds(k);
     await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), fakeNode('one-gbe', 1), volume].join('---\n'));
-    await k.kubectl(['create', 'namespace', 'chain']);
-    await k.kubectl(['wait', '--for=create', 'serviceaccount/default', '-n', 'chain', '--timeout=60s']);
+    await createNamespace(k, 'chain');
     operator = await startInProcessOperator(k.kubeconfig);
   }, 180_000);
 

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster } from './kwokCluster.js';
+import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
 
 describe('the operator process on a real API server', () => {
   let k: KwokCluster;
@@ -14,11 +14,9 @@ describe('the operator process on a real API server', () => {
 
   beforeAll(async () => {
     k = await startKwokCluster(`cc-op-${process.pid}`);
-    await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
-    await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/logicnodes.clusterchain.io', 'crd/clusters.clusterchain.io', 'crd/chainspaces.clusterchain.io']);
+    await installCrds(k);
     await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), volume].join('---\n'));
-    await k.kubectl(['create', 'namespace', 'chain']);
-    await k.kubectl(['wait', '--for=create', 'serviceaccount/default', '-n', 'chain', '--timeout=60s']);
+    await createNamespace(k, 'chain');
     operator = spawn(process.execPath, [join(ROOT, 'dist/operator/src/bin/operator.js')], {
       env: { ...process.env, KUBECONFIG: k.kubeconfig, CLUSTERCHAIN_OPERATOR_NAMESPACE: 'default', CLUSTERCHAIN_OPERATOR_IDENTITY: 'op-a', CLUSTERCHAIN_LEASE_SECONDS: '5', CLUSTERCHAIN_WEBHOOK_LISTEN: '127.0.0.1:0', CLUSTERCHAIN_METRICS_LISTEN: '127.0.0.1:0' },
       stdio: ['ignore', 'pipe', 'pipe'],

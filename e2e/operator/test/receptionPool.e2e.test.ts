@@ -11,11 +11,11 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { createWebhookServer } from '../../../operator/src/dos/webhookServer.js';
 import type { RunningOperator } from '../../../operator/src/operator.js';
 import { startInProcessOperator } from './inProcessOperator.js';
-import { ROOT, marketNode, startKwokCluster, until, type KwokCluster } from './kwokCluster.js';
+import { marketNode, startKwokCluster, until, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
+import { chainManifests } from './chainManifests.js';
 import { watchSlots } from './slotWatch.js';
 
 interface PodJson {
@@ -48,8 +48,7 @@ describe('the ReceptionPool controller on a real API server', () => {
     });
   beforeAll(async () => {
     k = await startKwokCluster(`cc-rp-${process.pid}`);
-    await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
-    await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/receptionpools.clusterchain.io', 'crd/clusters.clusterchain.io', 'crd/chainspaces.clusterchain.io']);
+    await installCrds(k);
     const nodes = [
       ...['good-1', 'good-2', 'good-3', 'good-4', 'good-5'].map((n) => marketNode(n, { windowEnd: later })),
       marketNode('low-reputation', { reputation: 10, windowEnd: later }),
@@ -57,8 +56,7 @@ describe('the ReceptionPool controller on a real API server', () => {
       marketNode('window-too-short', { windowEnd: new Date(Date.now() + 10 * 60_000) }),
     ];
     await k.kubectl(['apply', '-f', '-'], nodes.join('---\n'));
-    await k.kubectl(['create', 'namespace', 'chain']);
-    await k.kubectl(['wait', '--for=create', 'serviceaccount/default', '-n', 'chain', '--timeout=60s']);
+    await createNamespace(k, 'chain');
     operator = await startInProcessOperator(k.kubeconfig);
     webhook = createWebhookServer({ token: () => TOKEN, onAlerts: (a) => {
       operator.alerts(a);
@@ -76,7 +74,7 @@ describe('the ReceptionPool controller on a real API server', () => {
   });
 
   it('when a pool is applied, then each slot gets one Pod, on a distinct suitable market Node, tolerating the taint', async () => {
-    await k.kubectl(['apply', '-f', '-'], manifests());
+    await k.kubectl(['apply', '-f', '-'], chainManifests({ pool: { replicas: 3, maxReplicas: 5, market: { minReputation: 50, minRemainingWindowSeconds: 3600, handoffNoticeSeconds: 300 }, autoscaling: { step: 2, cooldownSeconds: 2 } } }));
     const p = await poolReady(3);
     const placed = await pods();
     expect(placed).toHaveLength(3);
@@ -142,33 +140,3 @@ describe('the ReceptionPool controller on a real API server', () => {
     await until('its Pods to be gone', async () => ((await pods()).length === 0 ? true : undefined));
   }, 120_000);
 });
-
-function manifests(): string {
-  return `apiVersion: clusterchain.io/v1alpha1
-kind: ChainSpace
-metadata: {name: devnet, namespace: chain}
-spec:
-  chainId: devnet
-  genesis: {allocations: []}
----
-apiVersion: clusterchain.io/v1alpha1
-kind: Cluster
-metadata: {name: cluster-a, namespace: chain}
-spec: {chainSpace: devnet, receptionPool: pool-a, logicNodes: 1}
----
-apiVersion: clusterchain.io/v1alpha1
-kind: ReceptionPool
-metadata: {name: pool-a, namespace: chain}
-spec:
-  clusters: [cluster-a]
-  replicas: 3
-  minReplicas: 3
-  maxReplicas: 5
-  market:
-    minReputation: 50
-    hardware: {minCores: 2, minMemoryMiB: 2048, minBandwidthMbps: 100}
-    minRemainingWindowSeconds: 3600
-    handoffNoticeSeconds: 300
-  autoscaling: {step: 2, cooldownSeconds: 2}
-`;
-}

@@ -17,7 +17,8 @@ import { TransactionStatus_State } from '../../../services/rpc/src/gen/clusterch
 import type { RunningOperator } from '../../../operator/src/operator.js';
 import { Kube } from '../../../operator/src/runtime/kube.js';
 import { startInProcessOperator } from './inProcessOperator.js';
-import { fakeNode, marketNode, startKwokCluster, until, volume, ROOT, type KwokCluster } from './kwokCluster.js';
+import { fakeNode, marketNode, startKwokCluster, until, volume, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
+import { chainManifests } from './chainManifests.js';
 import { PodRunner } from './podRunner.js';
 
 const ACCOUNTS = 12;
@@ -42,17 +43,24 @@ describe('a relay handoff with real reception and logic nodes', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cc-relay-'));
     k = await startKwokCluster(`cc-relay-${process.pid}`);
-    await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
-    await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/logicnodes.clusterchain.io', 'crd/clusters.clusterchain.io', 'crd/chainspaces.clusterchain.io', 'crd/receptionpools.clusterchain.io']);
+    await installCrds(k);
     const later = new Date(Date.now() + 4 * HOUR);
     await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), volume, ...['m1', 'm2', 'm3', 'm4', 'm5'].map((n) => marketNode(n, { windowEnd: later }))].join('---\n'));
-    await k.kubectl(['create', 'namespace', 'chain']);
-    await k.kubectl(['wait', '--for=create', 'serviceaccount/default', '-n', 'chain', '--timeout=60s']);
+    await createNamespace(k, 'chain');
     const kube = Kube.fromFile(k.kubeconfig);
     operator = await startInProcessOperator(k.kubeconfig, { drainTimeoutMs: 60_000 });
     runner = new PodRunner(kube, 'chain', dir);
     runner.start();
-    await k.kubectl(['apply', '-f', '-'], manifests(accounts));
+    await k.kubectl(
+      ['apply', '-f', '-'],
+      chainManifests({
+        chain: 'relay',
+        slotMs: 1000,
+        committeeSize: 3,
+        allocations: accounts.map((a) => ({ address: toHex(a.address), balance: '1000000000000' })),
+        pool: { replicas: 3, maxReplicas: 4, market: { minReputation: 50, minRemainingWindowSeconds: 3600, handoffNoticeSeconds: 300 } },
+      }),
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -157,33 +165,4 @@ async function sendTransfers(accounts: BenchAccount[], sink: BenchAccount, roste
   );
   for (const c of clients.values()) c.close();
   return acknowledged;
-}
-
-function manifests(accounts: BenchAccount[]): string {
-  return `apiVersion: clusterchain.io/v1alpha1
-kind: ChainSpace
-metadata: {name: relay, namespace: chain}
-spec:
-  chainId: relay
-  slotMs: 1000
-  committeeSize: 3
-  genesis:
-    allocations:
-${accounts.map((a) => `      - {address: "${toHex(a.address)}", balance: "1000000000000"}`).join('\n')}
----
-apiVersion: clusterchain.io/v1alpha1
-kind: Cluster
-metadata: {name: cluster-a, namespace: chain}
-spec: {chainSpace: relay, receptionPool: pool-a, logicNodes: 1}
----
-apiVersion: clusterchain.io/v1alpha1
-kind: ReceptionPool
-metadata: {name: pool-a, namespace: chain}
-spec:
-  clusters: [cluster-a]
-  replicas: 3
-  minReplicas: 3
-  maxReplicas: 4
-  market: {minReputation: 50, minRemainingWindowSeconds: 3600, handoffNoticeSeconds: 300}
-`;
 }

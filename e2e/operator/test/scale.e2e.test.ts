@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { RunningOperator } from '../../../operator/src/operator.js';
 import { Kube } from '../../../operator/src/runtime/kube.js';
 import { startInProcessOperator } from './inProcessOperator.js';
-import { ROOT, startKwokCluster, until, type KwokCluster } from './kwokCluster.js';
+import { ROOT, startKwokCluster, until, type KwokCluster, installCrds } from './kwokCluster.js';
+import { chainManifests } from './chainManifests.js';
 import { watchSlots } from './slotWatch.js';
 
 const NODES = Number(process.env['SCALE_NODES'] ?? 2000);
@@ -58,8 +59,7 @@ describe(`the ReceptionPool controller at scale (${NODES} market Nodes, ${SLOTS}
 
   beforeAll(async () => {
     k = await startKwokCluster(`cc-scale-${process.pid}`);
-    await k.kubectl(['apply', '-f', join(ROOT, 'crds')]);
-    await k.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/receptionpools.clusterchain.io']);
+    await installCrds(k);
     await k.kubectl(['create', 'namespace', 'chain']);
     const core = Kube.fromFile(k.kubeconfig).config.makeApiClient(CoreV1Api);
     const now = Date.now();
@@ -87,7 +87,7 @@ describe(`the ReceptionPool controller at scale (${NODES} market Nodes, ${SLOTS}
 
   it(`when a pool of ${SLOTS} slots is applied, then every slot is served on its own suitable Node within a minute`, async () => {
     const started = performance.now();
-    await k.kubectl(['apply', '-f', '-'], manifests(SLOTS));
+    await k.kubectl(['apply', '-f', '-'], chainManifests({ pool: { replicas: SLOTS, maxReplicas: SLOTS * 2, market: { minReputation: 50, minRemainingWindowSeconds: 3600, handoffNoticeSeconds: 300 } } }));
     const p = await until(
       'every slot to be served',
       async () => {
@@ -130,31 +130,3 @@ describe(`the ReceptionPool controller at scale (${NODES} market Nodes, ${SLOTS}
     expect(results['empty_slot_seconds']).toBe(0);
   }, 400_000);
 });
-
-function manifests(slots: number): string {
-  return `apiVersion: clusterchain.io/v1alpha1
-kind: ChainSpace
-metadata: {name: devnet, namespace: chain}
-spec:
-  chainId: devnet
-  genesis: {allocations: []}
----
-apiVersion: clusterchain.io/v1alpha1
-kind: Cluster
-metadata: {name: cluster-a, namespace: chain}
-spec: {chainSpace: devnet, receptionPool: pool-a, logicNodes: 1}
----
-apiVersion: clusterchain.io/v1alpha1
-kind: ReceptionPool
-metadata: {name: pool-a, namespace: chain}
-spec:
-  clusters: [cluster-a]
-  replicas: ${slots}
-  minReplicas: ${slots}
-  maxReplicas: ${slots * 2}
-  market:
-    minReputation: 50
-    minRemainingWindowSeconds: 3600
-    handoffNoticeSeconds: 300
-`;
-}
