@@ -36,5 +36,9 @@ export function poolEventsOf(m: OperatorMetrics): PoolEvents {
       m.poolSlots.set({ pool, state: 'ready' }, ready);
       m.poolSlots.set({ pool, state: 'unplaced' }, unplaced);
     },
+    forget: (pool) => {
+      for (const state of ['desired', 'ready', 'unplaced']) m.poolSlots.remove({ pool, state });
+      for (const forced of ['true', 'false']) m.handoffs.remove({ pool, forced });
+    },
   };
 }

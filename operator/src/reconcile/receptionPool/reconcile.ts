@@ -39,6 +39,8 @@ export interface PoolEvents {
   handoff(pool: string, forced: boolean): void;
   reputationLowered(node: string): void;
   slots(pool: string, desired: number, ready: number, unplaced: number): void;
+  /** The pool is gone: its series go too, or an alert on them would fire for it forever. */
+  forget(pool: string): void;
 }
 
 export interface ReceptionPoolReconcilerConfig {
@@ -299,6 +301,7 @@ async function teardown(kube: Kube, pool: CustomObject, config: ReceptionPoolRec
     kind: 'ReceptionPool',
     metadata: { name, namespace, resourceVersion: pool.metadata?.resourceVersion, finalizers: (pool.metadata?.finalizers ?? []).filter((f) => f !== POOL_FINALIZER) },
   });
+  config.events?.forget(`${namespace}/${name}`);
   config.log.info({ pool: `${namespace}/${name}`, pods: pods.length, rosterMembers: members.length }, 'reception pool torn down');
   return null;
 }
