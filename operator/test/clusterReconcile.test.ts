@@ -3,7 +3,7 @@ import { publicKeyOf } from '../../services/protocol/src/keys.js';
 import { reconcileChainSpace } from '../src/reconcile/chainSpace/reconcile.js';
 import { reconcileCluster } from '../src/reconcile/cluster/reconcile.js';
 import { publicKeyOfSecretData } from '../src/resources/keys.js';
-import type { Kube } from '../src/runtime/kube.js';
+import { Kube } from '../src/runtime/kube.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- an in-memory API server speaks untyped JSON */
 
@@ -44,6 +44,9 @@ class FakeApiServer {
   }
 
   readonly kube = {
+    // Kube's own verbs over `objects` below, as the real one has them.
+    mergePatch: Kube.prototype.mergePatch,
+    delete: Kube.prototype.delete,
     readCustom: async (plural: string, namespace: string, name: string) => clone(this.get(KINDS[plural]!, namespace, name)) ?? null,
     read: async (_apiVersion: string, kind: string, namespace: string, name: string) => clone(this.get(kind, namespace, name)) ?? null,
     apply: async (obj: any) => {

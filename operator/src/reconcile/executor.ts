@@ -1,8 +1,7 @@
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { CodedError } from '../../../services/protocol/src/errors.js';
 import { GROUP, VERSION } from '../api/v1alpha1/index.js';
 import { TEARDOWN_FINALIZER, finalizerPatch } from '../resources/finalizers.js';
-import { MANAGER } from '../resources/labels.js';
 import type { CustomObject, Kube } from '../runtime/kube.js';
 import type { ChildAction } from './lifecycle.js';
 
@@ -72,11 +71,7 @@ export async function executeActions<A extends { type: string }>(kube: Kube, obj
         await kube.apply(a.object);
         break;
       case 'delete':
-        try {
-          await kube.objects.delete({ apiVersion: a.target.apiVersion, kind: a.target.kind, metadata: { name: a.target.name, namespace } }, undefined, undefined, undefined, undefined, a.propagation);
-        } catch (err) {
-          if (httpCodeOf(err) !== 404) throw err; // already gone: what we wanted
-        }
+        await kube.delete(a.target.apiVersion, a.target.kind, namespace, a.target.name, a.propagation);
         break;
     }
   }
@@ -85,16 +80,31 @@ export async function executeActions<A extends { type: string }>(kube: Kube, obj
 
 /**
  * Adds or removes our finalizer with a JSON merge patch guarded by the resourceVersion we read
- * (finalizerPatch says why not an apply here).
+ * (finalizerPatch says why not an apply here). Every reconciler of ours uses this one.
  */
-async function setFinalizer(kube: Kube, obj: CustomObject, present: boolean): Promise<CustomObject> {
+export async function setFinalizer(kube: Kube, obj: CustomObject, present: boolean): Promise<CustomObject> {
   const m = obj.metadata ?? {};
   const patch = finalizerPatch(
     { apiVersion: obj.apiVersion as string, kind: obj.kind as string, name: m.name as string, namespace: m.namespace as string, resourceVersion: m.resourceVersion as string, finalizers: m.finalizers ?? [] },
     TEARDOWN_FINALIZER,
     present,
   );
-  return (await kube.objects.patch(patch, undefined, undefined, MANAGER, undefined, PatchStrategy.MergePatch)) as CustomObject;
+  return kube.mergePatch<CustomObject>(patch);
+}
+
+/** What the Cluster and ChainSpace planners read of their own resource, beside its spec and status. */
+export function resourceMeta(obj: CustomObject): { name: string; namespace: string; uid: string; generation: number; deleting: boolean; finalizers: readonly string[]; spec: unknown; status: unknown } {
+  const m = obj.metadata ?? {};
+  return {
+    name: m.name as string,
+    namespace: m.namespace as string,
+    uid: m.uid as string,
+    generation: m.generation ?? 0,
+    deleting: isDeleting(obj),
+    finalizers: m.finalizers ?? [],
+    spec: obj.spec,
+    status: obj.status,
+  };
 }
 
 export { writeStatusIfChanged } from './writeStatus.js';

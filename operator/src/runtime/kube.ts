@@ -52,10 +52,10 @@ export class Kube {
     }
   }
 
-  /** Deletes an object; one already gone is fine. */
-  async delete(apiVersion: string, kind: string, namespace: string, name: string): Promise<void> {
+  /** Deletes an object (its dependents in the background unless told otherwise); one already gone is fine. */
+  async delete(apiVersion: string, kind: string, namespace: string, name: string, propagation?: 'Background' | 'Foreground'): Promise<void> {
     try {
-      await this.objects.delete({ apiVersion, kind, metadata: { name, namespace } });
+      await this.objects.delete({ apiVersion, kind, metadata: { name, namespace } }, undefined, undefined, undefined, undefined, propagation);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

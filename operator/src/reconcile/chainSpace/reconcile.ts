@@ -2,7 +2,7 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import { chainSpaceSpec } from '../../api/v1alpha1/index.js';
 import { genesisConfigMapName } from '../../resources/chainSpaceObjects.js';
 import type { CustomObject, Kube } from '../../runtime/kube.js';
-import { creationTimeMs, executeActions, isDeleting, isOwnedBy, listCustom, writeStatusIfChanged } from '../executor.js';
+import { creationTimeMs, executeActions, isDeleting, isOwnedBy, listCustom, writeStatusIfChanged, resourceMeta } from '../executor.js';
 import type { ObservedChild } from '../lifecycle.js';
 import { planChainSpace, type ChainSpaceResource, type ObservedChainSpace } from './plan.js';
 import type { ClusterView } from './status.js';
@@ -32,18 +32,7 @@ export async function reconcileChainSpace(kube: Kube, namespace: string, name: s
 const none = async (): Promise<void> => undefined;
 
 function resourceOf(obj: CustomObject): ChainSpaceResource {
-  const m = obj.metadata ?? {};
-  return {
-    name: m.name as string,
-    namespace: m.namespace as string,
-    uid: m.uid as string,
-    generation: m.generation ?? 0,
-    creationTimestampMs: creationTimeMs(obj),
-    deleting: isDeleting(obj),
-    finalizers: m.finalizers ?? [],
-    spec: obj.spec,
-    status: obj.status,
-  };
+  return { ...resourceMeta(obj), creationTimestampMs: creationTimeMs(obj) };
 }
 
 async function observeChainSpace(kube: Kube, cs: CustomObject): Promise<ObservedChainSpace> {

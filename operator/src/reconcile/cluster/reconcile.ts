@@ -6,7 +6,7 @@ import { KEY_COMPONENT, clusterNameProblem, clusterNames, keySecret } from '../.
 import { publicKeyOfSecretData } from '../../resources/keys.js';
 import { LABEL_CLUSTER, LABEL_COMPONENT, MANAGER } from '../../resources/labels.js';
 import type { CustomObject, Kube } from '../../runtime/kube.js';
-import { ReconcileError, ReconcileErrorCode, executeActions, httpCodeOf, isDeleting, isOwnedBy, listCustom, writeStatusIfChanged } from '../executor.js';
+import { ReconcileError, ReconcileErrorCode, executeActions, httpCodeOf, isDeleting, isOwnedBy, listCustom, writeStatusIfChanged, resourceMeta } from '../executor.js';
 import type { ObservedChild } from '../lifecycle.js';
 import { planCluster, type ClusterAction, type ClusterResource, type ObservedCluster } from './plan.js';
 import type { LogicNodeView } from './status.js';
@@ -48,17 +48,7 @@ export async function reconcileCluster(kube: Kube, namespace: string, name: stri
 }
 
 function resourceOf(obj: CustomObject): ClusterResource {
-  const m = obj.metadata ?? {};
-  return {
-    name: m.name as string,
-    namespace: m.namespace as string,
-    uid: m.uid as string,
-    generation: m.generation ?? 0,
-    deleting: isDeleting(obj),
-    finalizers: m.finalizers ?? [],
-    spec: obj.spec,
-    status: obj.status,
-  };
+  return resourceMeta(obj);
 }
 
 /**

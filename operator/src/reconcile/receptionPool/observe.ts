@@ -9,6 +9,7 @@ import {
   LABEL_SLOT,
 } from '../../resources/receptionPodObjects.js';
 import { MARKET_TAINT, marketNodeOf, type MarketNode } from './market.js';
+import { creationTimeMs } from '../executor.js';
 import type { SlotPod } from './plan.js';
 
 /** A slot Pod with what the executor needs beyond the plan: where to reach it and what it told. */
@@ -47,19 +48,12 @@ export function slotPodOf(pod: V1Pod): ObservedSlotPod | null {
     deleting: pod.metadata?.deletionTimestamp !== undefined,
     inRoster: /^[0-9]+$/.test(annotations[ANNOTATION_ROSTER_EPOCH] ?? ''),
     identified: pubkey !== undefined && PUBKEY_HEX.test(pubkey),
-    createdMs: createdMs(pod),
+    createdMs: creationTimeMs(pod) ?? 0,
     ip: pod.status?.podIP,
     pubkey: pubkey !== undefined && PUBKEY_HEX.test(pubkey) ? pubkey : undefined,
     endpoint: annotations[ANNOTATION_ENDPOINT],
     drainRequestedAtMs: Number.isNaN(requested) ? undefined : requested,
   };
-}
-
-/** The client gives a Date or, from a cache, the API server's string; 0 when absent. */
-function createdMs(pod: V1Pod): number {
-  const t = pod.metadata?.creationTimestamp;
-  const ms = t === undefined ? NaN : new Date(t).getTime();
-  return Number.isNaN(ms) ? 0 : ms;
 }
 
 /** The Node a slot Pod is bound to, or the one its affinity pins it to while it is still pending. */

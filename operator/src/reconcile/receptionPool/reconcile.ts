@@ -16,6 +16,7 @@ import {
 } from '../../resources/receptionPodObjects.js';
 import { TEARDOWN_FINALIZER } from '../../resources/finalizers.js';
 import type { CustomObject, Kube } from '../../runtime/kube.js';
+import { setFinalizer } from '../executor.js';
 import { writeStatusIfChanged } from '../writeStatus.js';
 import type { ClusterRef, SlotAgent } from './agent.js';
 import { LABEL_REPUTATION, type MarketNode } from './market.js';
@@ -23,7 +24,6 @@ import { marketNodeOfNode, slotPodOf, type ObservedSlotPod } from './observe.js'
 import { planReceptionPool, type PoolAction } from './plan.js';
 import { DRAIN_POLL_MS, dosFromAnnotation, nextWakeMs, problemStatus, receptionPoolStatus } from './status.js';
 
-export const POOL_FINALIZER = TEARDOWN_FINALIZER;
 /** The DoS episode in progress (operator/src/dos), as JSON: kept on the pool so a new operator leader carries on. */
 export const ANNOTATION_DOS = 'clusterchain.io/dos';
 /** A Node whose machine left before its window ended loses this much reputation (DESIGN §8). */
@@ -83,8 +83,8 @@ export async function reconcileReceptionPool(kube: Kube, namespace: string, name
   const generation = pool.metadata?.generation ?? 0;
 
   if (pool.metadata?.deletionTimestamp !== undefined) return teardown(kube, pool, config);
-  if (!(pool.metadata?.finalizers ?? []).includes(POOL_FINALIZER)) {
-    await kube.mergePatch({ apiVersion: API_VERSION, kind: 'ReceptionPool', metadata: { name, namespace, resourceVersion: pool.metadata?.resourceVersion, finalizers: [...(pool.metadata?.finalizers ?? []), POOL_FINALIZER] } });
+  if (!(pool.metadata?.finalizers ?? []).includes(TEARDOWN_FINALIZER)) {
+    await setFinalizer(kube, pool, true);
     return 0; // our own patch bumped the resourceVersion: start over from a fresh read
   }
 
@@ -284,7 +284,7 @@ async function lowerReputation(kube: Kube, nodes: readonly MarketNode[], node: s
 async function teardown(kube: Kube, pool: CustomObject, config: ReceptionPoolReconcilerConfig): Promise<Requeue> {
   const namespace = pool.metadata?.namespace as string;
   const name = pool.metadata?.name as string;
-  if (!(pool.metadata?.finalizers ?? []).includes(POOL_FINALIZER)) return null;
+  if (!(pool.metadata?.finalizers ?? []).includes(TEARDOWN_FINALIZER)) return null;
   const spec = receptionPoolSpec.safeParse(pool.spec);
   const pods = (await kube.list<V1Pod>('v1', 'Pod', namespace, `${LABEL_POOL}=${name}`)).flatMap((p) => {
     const s = slotPodOf(p);
@@ -296,11 +296,7 @@ async function teardown(kube: Kube, pool: CustomObject, config: ReceptionPoolRec
     await config.agent.changeRoster({ namespace, name: clusterName }, members.map((m) => m.pubkey as string), []);
   }
   for (const p of pods) await kube.delete('v1', 'Pod', namespace, p.name);
-  await kube.mergePatch({
-    apiVersion: API_VERSION,
-    kind: 'ReceptionPool',
-    metadata: { name, namespace, resourceVersion: pool.metadata?.resourceVersion, finalizers: (pool.metadata?.finalizers ?? []).filter((f) => f !== POOL_FINALIZER) },
-  });
+  await setFinalizer(kube, pool, false);
   config.events?.forget(`${namespace}/${name}`);
   config.log.info({ pool: `${namespace}/${name}`, pods: pods.length, rosterMembers: members.length }, 'reception pool torn down');
   return null;
