@@ -1,8 +1,7 @@
 import type { V1ConfigMap, V1Pod, V1Secret } from '@kubernetes/client-node';
-import { z } from 'zod';
 import { fromHex } from '../../../services/protocol/src/bytes.js';
 import { signDrainRequest } from '../../../services/protocol/src/reception/admin.js';
-import { drainState, requestDrain } from '../../../services/rpc/src/admin.js';
+import { drainState, receptionIdentity, requestDrain } from '../../../services/rpc/src/admin.js';
 import type { ClusterRef, DrainState, ReceptionIdentity, RosterMemberRef, SlotAgent } from '../reconcile/receptionPool/agent.js';
 import { LOGIC_GRPC_PORT } from '../resources/logicNodeObjects.js';
 import { LEADER_PUBKEY_KEY, RECEPTION_HTTP_PORT, clusterNames } from '../resources/clusterObjects.js';
@@ -11,7 +10,7 @@ import type { Kube } from '../runtime/kube.js';
 /** An answer from a node that is not what the protocol says: typed, so the log says which. */
 export class AgentError extends Error {
   constructor(
-    readonly code: 'UNREACHABLE' | 'BAD_ANSWER' | 'REFUSED' | 'REFUSED_ADDRESS' | 'NOT_SYNCED' | 'NO_OPERATOR_KEY' | 'NO_LEADER',
+    readonly code: 'REFUSED_ADDRESS' | 'NOT_SYNCED' | 'NO_OPERATOR_KEY' | 'NO_LEADER',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -20,7 +19,6 @@ export class AgentError extends Error {
   }
 }
 
-const identityAnswer = z.object({ pubkey: z.string().regex(/^0[23][0-9a-fA-F]{64}$/), endpoint: z.string().min(3).max(255), rosterEpoch: z.string().regex(/^[0-9]+$/).optional() });
 
 export interface NetworkAgentOptions {
   /** Each call to a node gives up after this long: a market machine may vanish at any moment. */
@@ -48,11 +46,10 @@ export class NetworkAgent implements SlotAgent {
   ) {}
 
   async identity(ip: string): Promise<ReceptionIdentity> {
-    const answer = identityAnswer.safeParse(await this.http('GET', ip, '/identity'));
-    if (!answer.success) throw new AgentError('BAD_ANSWER', `reception node ${ip} answered /identity with something else than {pubkey, endpoint}`);
+    const answer = await receptionIdentity(this.opsUrl(ip), this.options.timeoutMs);
     // Not synced yet: it has not heard a roster from its LN, so it could not serve in one.
-    if (answer.data.rosterEpoch === undefined) throw new AgentError('NOT_SYNCED', `reception node ${ip} follows no roster yet`);
-    return { pubkey: answer.data.pubkey.toLowerCase(), endpoint: answer.data.endpoint };
+    if (answer.rosterEpoch === undefined) throw new AgentError('NOT_SYNCED', `reception node ${ip} follows no roster yet`);
+    return { pubkey: answer.pubkey, endpoint: answer.endpoint };
   }
 
   async drainState(ip: string): Promise<DrainState> {
@@ -99,24 +96,6 @@ export class NetworkAgent implements SlotAgent {
   private opsUrl(ip: string): string {
     this.check(ip);
     return `http://${hostOf(ip)}:${RECEPTION_HTTP_PORT}`;
-  }
-
-  /** GET /identity on the RN's ops port. */
-  private async http(method: 'GET', ip: string, path: string): Promise<unknown> {
-    const url = `${this.opsUrl(ip)}${path}`;
-    let res: Response;
-    try {
-      res = await fetch(url, { method, signal: AbortSignal.timeout(this.options.timeoutMs) });
-    } catch (err) {
-      throw new AgentError('UNREACHABLE', `${method} ${url}: ${(err as Error).message}`, { cause: err });
-    }
-    const text = await res.text();
-    if (!res.ok) throw new AgentError('REFUSED', `${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new AgentError('BAD_ANSWER', `${method} ${url}: not JSON`);
-    }
   }
 }
 

@@ -94,11 +94,29 @@ export function drainState(baseUrl: string, timeoutMs = ADMIN_TIMEOUT_MS): Promi
   return drainCall(baseUrl, { method: 'GET' }, timeoutMs);
 }
 
-async function drainCall(baseUrl: string, init: RequestInit, timeoutMs: number): Promise<DrainStateAnswer> {
+/** A reception node's public identity on /identity: its key, its roster endpoint, and the roster epoch it follows once synced. */
+export interface IdentityAnswer {
+  pubkey: string;
+  endpoint: string;
+  rosterEpoch?: string;
+}
+
+/** What the RN whose ops HTTP port is at `baseUrl` tells on /identity. */
+export async function receptionIdentity(baseUrl: string, timeoutMs = ADMIN_TIMEOUT_MS): Promise<IdentityAnswer> {
+  const { status, o } = await opsCall(baseUrl, '/identity', { method: 'GET' }, timeoutMs);
+  const [pubkey, endpoint, rosterEpoch] = [o['pubkey'], o['endpoint'], o['rosterEpoch']];
+  if (typeof pubkey !== 'string' || !/^0[23][0-9a-fA-F]{64}$/.test(pubkey) || typeof endpoint !== 'string' || endpoint.length < 3 || endpoint.length > 255 || (rosterEpoch !== undefined && (typeof rosterEpoch !== 'string' || !/^[0-9]+$/.test(rosterEpoch)))) {
+    throw new AdminClientError(AdminClientErrorCode.badAnswer, `${baseUrl} answered /identity with something other than {pubkey, endpoint, rosterEpoch?}`, { meta: { httpStatus: status } });
+  }
+  return { pubkey: pubkey.toLowerCase(), endpoint, ...(rosterEpoch === undefined ? {} : { rosterEpoch }) };
+}
+
+/** One call to an RN's ops HTTP port: its JSON answer, or an AdminClientError with the node's code or ours. */
+async function opsCall(baseUrl: string, path: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; o: Record<string, unknown> }> {
   let res: Response;
   let body: unknown;
   try {
-    res = await fetch(`${baseUrl.replace(/\/+$/, '')}/admin/drain`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(`${baseUrl.replace(/\/+$/, '')}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     body = await res.json().catch(() => undefined);
   } catch (err) {
     const name = (err as { name?: string }).name;
@@ -110,9 +128,14 @@ async function drainCall(baseUrl: string, init: RequestInit, timeoutMs: number):
     const code = typeof o['code'] === 'string' ? o['code'] : `HTTP_${res.status}`;
     throw new AdminClientError(code, typeof o['message'] === 'string' ? o['message'] : `HTTP ${res.status}`, { meta: { httpStatus: res.status } });
   }
+  return { status: res.status, o };
+}
+
+async function drainCall(baseUrl: string, init: RequestInit, timeoutMs: number): Promise<DrainStateAnswer> {
+  const { status, o } = await opsCall(baseUrl, '/admin/drain', init, timeoutMs);
   const state = o['state'];
   if ((state !== 'serving' && state !== 'draining' && state !== 'drained') || typeof o['buffered'] !== 'number') {
-    throw new AdminClientError(AdminClientErrorCode.badAnswer, `${baseUrl} answered something other than a drain state`, { meta: { httpStatus: res.status } });
+    throw new AdminClientError(AdminClientErrorCode.badAnswer, `${baseUrl} answered something other than a drain state`, { meta: { httpStatus: status } });
   }
   return { state, buffered: o['buffered'], packagesInFlight: typeof o['packagesInFlight'] === 'number' ? o['packagesInFlight'] : 0 };
 }

@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { receptionIdentity } from '../src/admin.js';
 import { OPS_ADMIN_MAX_BODY_BYTES, startOpsHttp, type OpsAdminRequest } from '../src/opsHttp.js';
 
 describe('the ops HTTP port', () => {
@@ -45,5 +46,22 @@ describe('the ops HTTP port', () => {
     } finally {
       await ops.close();
     }
+  });
+
+  it('when the operator asks a node who it is, then the answer is checked: a key and an endpoint, the roster epoch once synced, anything else a coded BAD_ANSWER', async () => {
+    const key = '02' + 'ab'.repeat(32);
+    let identity: Record<string, string> = { pubkey: key, endpoint: '127.0.0.1:7200' };
+    const ops = await startOpsHttp({ address: '127.0.0.1:0', registry: new Registry(), ready: () => true, identity: () => identity });
+    try {
+      const base = `http://127.0.0.1:${ops.port}`;
+      expect(await receptionIdentity(base)).toEqual({ pubkey: key, endpoint: '127.0.0.1:7200' });
+      identity = { ...identity, rosterEpoch: '4' };
+      expect(await receptionIdentity(base)).toEqual({ pubkey: key, endpoint: '127.0.0.1:7200', rosterEpoch: '4' });
+      identity = { pubkey: 'not a key', endpoint: '127.0.0.1:7200' };
+      await expect(receptionIdentity(base)).rejects.toMatchObject({ code: 'BAD_ANSWER' });
+    } finally {
+      await ops.close();
+    }
+    await expect(receptionIdentity(`http://127.0.0.1:${ops.port}`, 1000)).rejects.toMatchObject({ code: 'UNREACHABLE' });
   });
 });
