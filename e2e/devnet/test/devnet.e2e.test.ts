@@ -7,7 +7,7 @@
  * again at rest, the devnet's supervisor restarts it, and nothing committed may be missing.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,8 +17,12 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const CLI = join(ROOT, 'dist/services/client/src/bin/clusterchain.js');
 const DEVNET = join(ROOT, 'dist/services/devnet/src/bin/devnet.js');
 
-/** A base port away from the defaults and from other suites; the devnet uses base…base+2200. */
-const BASE_PORT = 31_000 + (process.pid % 20) * 250;
+/**
+ * A base port away from the defaults and from other suites; the devnet uses base…base+2200. All
+ * below the kernel's ephemeral range (32768+): there an outgoing connection of the devnet's own
+ * nodes can hold a port a node has yet to listen on, which once failed this suite.
+ */
+const BASE_PORT = 10_000 + (process.pid % 20) * 250;
 
 async function cli(dir: string, args: string[]): Promise<Record<string, unknown>> {
   const { stdout } = await run(process.execPath, [CLI, ...args, '--json', '--node', `127.0.0.1:${BASE_PORT}`, '--keys-dir', join(dir, 'keys')], {
@@ -71,6 +75,18 @@ async function killLogicNodeMidLoad(dir: string, afterQueued: number, minPending
   return held;
 }
 
+/** The last lines of every node's log, for a failure message: why a node never came up. */
+async function logTails(dir: string): Promise<string> {
+  const logs = join(dir, 'logs');
+  const names = await readdir(logs).catch(() => [] as string[]);
+  let text = '';
+  for (const name of names.sort()) {
+    const lines = (await readFile(join(logs, name), 'utf8')).trimEnd().split('\n');
+    text += `\n--- ${name} (last 15 lines) ---\n${lines.slice(-15).join('\n')}`;
+  }
+  return text;
+}
+
 async function receptionReady(i: number): Promise<boolean> {
   const res = await fetch(`http://127.0.0.1:${BASE_PORT + 2100 + i}/readyz`);
   return res.status === 200;
@@ -88,8 +104,12 @@ describe('the devnet end to end', () => {
     });
     devnet.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     devnet.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await until('the logic node', async () => ((await cli(dir, ['status'])).height !== undefined ? true : undefined));
-    for (let i = 0; i < 8; i++) await until(`reception node ${i}`, async () => ((await receptionReady(i)) ? true : undefined));
+    try {
+      await until('the logic node', async () => ((await cli(dir, ['status'])).height !== undefined ? true : undefined));
+      for (let i = 0; i < 8; i++) await until(`reception node ${i}`, async () => ((await receptionReady(i)) ? true : undefined));
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- devnet output ---\n${output}${await logTails(dir)}`, { cause: e });
+    }
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@
  *   node dist/services/devnet/src/bin/devnet.js [--dir .devnet] [--reception-nodes 8] [--slot-ms 1000]
  *     [--batch-ms 300] [--committee-size 7] [--base-port 7100] [--funded-accounts 4] [--reset]
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { publicKeyOf } from '../../../protocol/src/keys.js';
 import { toHex } from '../../../protocol/src/bytes.js';
 import { readKeyFile } from '../../../common/src/keyFile.js';
 import { fundedAccounts, initDevnet } from '../initDevnet.js';
-import { devnetLayout, portsOf, type DevnetConfig } from '../layout.js';
+import { devnetLayout, ephemeralPortClash, parsePortRange, portSpan, portsOf, type DevnetConfig } from '../layout.js';
 import { Supervisor } from '../supervisor.js';
 
 const { values } = parseArgs({
@@ -54,6 +54,9 @@ const layout = devnetLayout(resolve(values.dir));
 if (values.reset) await rm(layout.dir, { recursive: true, force: true });
 const { config, created } = await initDevnet(layout, requested);
 const ports = portsOf(config);
+const ephemeral = parsePortRange(await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => ''));
+const clash = ephemeral && ephemeralPortClash(portSpan(config), ephemeral);
+if (clash) process.stderr.write(`devnet: warning: ${clash}\n`);
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const leaderPubkey = toHex(publicKeyOf(await readKeyFile(join(layout.nodeKeys, 'logic-0.key'))));
 
