@@ -26,7 +26,8 @@ export interface SignatureVerifier {
  * digests of any length and 65-byte keys, libsecp256k1 accepts 65-byte (and hybrid 0x06/0x07)
  * keys. Checking them once, in front of both, keeps the accepted set the same by construction.
  */
-function hasContractShape(signature: Uint8Array, digest: Uint8Array, pubkey: Uint8Array): boolean {
+/** The inputs the verifier contract admits at all (lengths, types, a compressed-key prefix); anything else is false. */
+export function hasContractShape(signature: Uint8Array, digest: Uint8Array, pubkey: Uint8Array): boolean {
   return (
     signature instanceof Uint8Array &&
     digest instanceof Uint8Array &&

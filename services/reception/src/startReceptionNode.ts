@@ -1,7 +1,7 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { publicKeyOf } from '../../protocol/src/keys.js';
-import { NativeVerifier } from '../../protocol/src/signature.js';
+import { KeyCachingVerifier } from '../../protocol/src/keyCachingVerifier.js';
 import { createLogicClient, createReceptionClient, createServer, listen, startOpsHttp, stop as stopServer, type ReceptionClient } from '../../rpc/src/index.js';
 import { toHex } from '../../protocol/src/bytes.js';
 import { drainEndpoint } from './admin/drainEndpoint.js';
@@ -51,7 +51,8 @@ export async function startReceptionNode(config: ReceptionNodeProcessConfig): Pr
   collectDefaultMetrics({ register: registry, prefix: 'clusterchain_reception_process_' });
   const metrics = createReceptionMetrics(registry);
   metrics.mempoolCapacity.set(options.mempoolCapacity);
-  const verifier = new NativeVerifier();
+  // Senders repeat: each key is decompressed once, not on each of its verifications.
+  const verifier = new KeyCachingVerifier();
   const pubkey = publicKeyOf(config.key);
   const logic = createLogicClient(config.logic);
   const peers = new Map<string, ReceptionClient>();

@@ -1,7 +1,7 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
-import { NativeVerifier } from '../../../protocol/src/signature.js';
+import { KeyCachingVerifier } from '../../../protocol/src/keyCachingVerifier.js';
 import type { RosterMember } from '../../../protocol/src/reception/roster.js';
 import type { StorageBackend } from '../../../storage/src/index.js';
 import { createReceptionClient, createServer, listen, startOpsHttp, stop as stopServer, type CoSignResponse, type ReceptionClient } from '../../../rpc/src/index.js';
@@ -55,7 +55,7 @@ export async function startLogicNode(config: LogicNodeProcessConfig): Promise<Ru
     key: config.key,
     genesis: config.genesis,
     initialRoster: config.initialRoster,
-    verifier: new NativeVerifier(),
+    verifier: new KeyCachingVerifier(),
     log: config.log,
     metrics,
     ...(config.backend ? { backend: config.backend } : {}),

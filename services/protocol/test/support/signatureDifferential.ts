@@ -1,7 +1,8 @@
 /**
  * The differential test of NativeVerifier (libsecp256k1) against NobleVerifier (the reference):
  * DESIGN §3 lets the native one serve the hot path only if both accept and reject exactly the
- * same inputs. Each test file calls `describeSignatureDifferential` with its own fixed seed, so
+ * same inputs. KeyCachingVerifier (what the nodes run) must also agree with NativeVerifier on every
+ * case; its cache is kept smaller than the key pool, so cases meet hits, misses and evictions. Each test file calls `describeSignatureDifferential` with its own fixed seed, so
  * jest can run the files on separate workers and any failure reproduces from the printed seed.
  *
  * Cases are built from first principles (bigint arithmetic mod n and p, and libsecp256k1 point
@@ -9,6 +10,7 @@
  * expected verdict of every case is known by construction and checked too.
  */
 import { NativeVerifier, NobleVerifier, nativeSecp256k1, type NativeSecp256k1 } from '../../src/signature.js';
+import { KeyCachingVerifier } from '../../src/keyCachingVerifier.js';
 import { toHex } from '../../src/bytes.js';
 
 /** The order of the group. */
@@ -511,6 +513,7 @@ export function describeSignatureDifferential(fileSeed: number): void {
   describe(`NativeVerifier against NobleVerifier (seed 0x${fileSeed.toString(16)})`, () => {
     const native = new NativeVerifier();
     const noble = new NobleVerifier();
+    const cached = new KeyCachingVerifier({ capacity: 48 });
     const lib = nativeSecp256k1();
 
     it.each(CATEGORIES.map((c) => [c.name, c.count, c] as const))(
@@ -527,7 +530,9 @@ export function describeSignatureDifferential(fileSeed: number): void {
             const byNative = native.verify(c.signature, c.digest, c.pubkey);
             const byNoble = noble.verify(c.signature, c.digest, c.pubkey);
             // Both lists are checked on every case; only the first few are kept for the report.
+            const byCached = cached.verify(c.signature, c.digest, c.pubkey);
             if (byNative !== byNoble) disagreements.push(describeCase(seed, name, index, c, byNative, byNoble));
+            else if (byCached !== byNative) disagreements.push(`cached=${byCached}: ${describeCase(seed, name, index, c, byNative, byNoble)}`);
             else if (byNoble !== c.expected) wrongVerdicts.push(describeCase(seed, name, index, c, byNative, byNoble));
             index++;
           }
