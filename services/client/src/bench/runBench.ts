@@ -13,6 +13,7 @@ import { DEFAULT_DURATION_S, MAX_TRANSFER_AMOUNT, OPEN_ENDED_FUNDING, WINDOW_SLO
 import { TransferSigner, type BenchAccount, type SignedTransfer } from './signer.js';
 import { TransferSource } from './transferSource.js';
 import { DirectSubmitter, StreamSubmitter, type Submitter } from './submitters.js';
+import { SendPacer } from './sendPacer.js';
 import { measureVerifyCapacity } from './verifyCapacity.js';
 
 /** The report; field names are the `--json` API the e2e tests read. */
@@ -79,6 +80,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PRESIGN_HEADROOM = 1.1;
 /** ...but at most this many (~250 MB of signed transfers): past it, the rest are signed as they go. */
 const PRESIGN_MAX = 500_000;
+/** The closed loop's pacer lets this much of a slot's window go at once. */
+const PACER_BURST_MS = 50;
 
 /**
  * The load generator (issue 3 §3): funds fresh accounts from the devnet's funded keys, then sends
@@ -240,14 +243,20 @@ export async function runBench(chain: ChainConnection, keysDir: string, options:
           );
         }, 1000)
       : undefined;
+    // Closed-loop refills go at the window's rate per slot, with 50 ms of it as a burst.
+    const pacer = new SendPacer(window / slotMs, Math.max(1, Math.round((window * PACER_BURST_MS) / slotMs)), started);
     let submitEnded = started;
     try {
       while (generated < target) {
         const elapsedS = (performance.now() - started) / 1000;
         if (durationS !== undefined && elapsedS >= durationS) break;
         const uncommitted = generated - tracker.committedLoad - loadRejections;
-        let allowed = options.rate !== undefined ? Math.ceil(options.rate * elapsedS) - generated : Math.min(2 * driver.capacity - driver.buffered, window - uncommitted);
+        let allowed =
+          options.rate !== undefined
+            ? Math.ceil(options.rate * elapsedS) - generated
+            : Math.min(2 * driver.capacity - driver.buffered, window - uncommitted, pacer.available(performance.now()));
         allowed = Math.min(allowed, target - generated, 2000);
+        if (options.rate === undefined && allowed > 0) pacer.spend(allowed);
         for (let i = 0; i < allowed; i++) {
           const tx = nextTx();
           driver.enqueue(tx, routeFor(tx));
