@@ -18,7 +18,7 @@ export interface VerifyWorkerOutput {
 }
 
 export interface VerifyCapacity {
-  /** Signatures this machine verifies per second on all its cores (libsecp256k1, one worker per core). */
+  /** Signatures this machine verifies per second on all its cores (the nodes' verifier, one worker per core). */
   verifyPerSecond: number;
   cores: number;
   /**
@@ -39,7 +39,7 @@ function workerScript(): URL {
 }
 
 /**
- * Measures the native verifier on every core at once (one worker thread per core, `seconds` each,
+ * Measures the nodes' verifier on every core at once (one worker thread per core, `seconds` each,
  * all started together) on real signed transfers: the bench's "what could this machine's
  * reception layer take" baseline, measured in the same run as the load (CONVENTIONS 8).
  */

@@ -1,13 +1,14 @@
 /**
  * One core's share of the verify-capacity measurement: verifies the pre-signed transactions it
- * was handed with NativeVerifier, round and round, for `seconds`, and reports how many.
+ * was handed, round and round, for `seconds`, and reports how many. With the verifier the nodes
+ * run (KeyCachingVerifier): the ceiling must be the one the reception layer itself could reach.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { NativeVerifier } from '../../../protocol/src/signature.js';
+import { KeyCachingVerifier } from '../../../protocol/src/keyCachingVerifier.js';
 import type { VerifyWorkerInput, VerifyWorkerOutput } from './verifyCapacity.js';
 
 const input = workerData as VerifyWorkerInput;
-const verifier = new NativeVerifier();
+const verifier = new KeyCachingVerifier();
 const BATCH = 50;
 const n = input.count;
 const sig = (i: number) => input.signatures.subarray(64 * i, 64 * i + 64);
