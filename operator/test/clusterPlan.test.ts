@@ -155,6 +155,18 @@ describe('planning a Cluster', () => {
       expect(plan.status).toMatchObject({ phase: 'Ready', readyLogicNodes: 2, receptionMembers: 8, rosterEpoch: '5', height: '9007199254740993' });
     });
 
+    it.each([
+      ['its own count in readyByCluster', { readyReplicas: 8, readyByCluster: { c: 3, other: 5 } }, 3],
+      ['readyByCluster with no entry for it (the pool does not serve it)', { readyReplicas: 8, readyByCluster: { other: 8 } }, 0],
+      ['readyByCluster with a malformed entry for it', { readyReplicas: 8, readyByCluster: { c: -1 } }, undefined],
+      ['no readyByCluster (written by an operator from before it)', { readyReplicas: 8 }, 8],
+      ['a readyByCluster that is not a map', { readyReplicas: 8, readyByCluster: [3] }, 8],
+    ])('when the pool status has %s, then receptionMembers is %s', (_what, status, members) => {
+      const plan = planCluster(cluster(), observed({ receptionPool: { status } }), T0);
+      if (members === undefined) expect(plan.status).not.toHaveProperty('receptionMembers');
+      else expect(plan.status).toMatchObject({ receptionMembers: members });
+    });
+
     it('when the pool has no rosterEpochs, or a malformed one, then rosterEpoch is left out', () => {
       for (const status of [{ readyReplicas: 8 }, { readyReplicas: 8, rosterEpochs: { c: 5 } }, { readyReplicas: 8, rosterEpochs: 'x' }]) {
         expect(planCluster(cluster(), observed({ receptionPool: { status } }), T0).status).not.toHaveProperty('rosterEpoch');

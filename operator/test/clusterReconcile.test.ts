@@ -4,43 +4,24 @@ import { reconcileChainSpace } from '../src/reconcile/chainSpace/reconcile.js';
 import { reconcileCluster } from '../src/reconcile/cluster/reconcile.js';
 import { publicKeyOfSecretData } from '../src/resources/keys.js';
 import { Kube } from '../src/runtime/kube.js';
+import { apiError, clone, FakeObjectStore } from './support/fakeObjectStore.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- an in-memory API server speaks untyped JSON */
 
 const KINDS: Record<string, string> = { chainspaces: 'ChainSpace', clusters: 'Cluster', receptionpools: 'ReceptionPool', logicnodes: 'LogicNode' };
-const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
-const apiError = (code: number, message = `HTTP ${code}`) => Object.assign(new Error(message), { code });
 
 /**
  * Just enough of an API server for the reconcile shells: objects by kind/namespace/name, uids,
  * resourceVersions checked on status writes and merge patches, finalizers holding deletions, label
  * selectors on lists. No garbage collector: what the teardown deletes, it deletes itself.
  */
-class FakeApiServer {
-  readonly store = new Map<string, any>();
+class FakeApiServer extends FakeObjectStore {
   readonly calls: string[] = [];
   /** Runs before a create; may throw to simulate a failure or a lost race. */
   beforeCreate: (obj: any) => void = () => undefined;
-  private version = 1;
 
-  private id(kind: string, namespace: string, name: string) {
-    return `${kind}/${namespace}/${name}`;
-  }
-  get(kind: string, namespace: string, name: string): any {
-    return this.store.get(this.id(kind, namespace, name));
-  }
-  put(obj: any): any {
-    const m = obj.metadata;
-    const old = this.get(obj.kind, m.namespace, m.name);
-    m.uid ??= old?.metadata.uid ?? `${obj.kind}-${m.name}-uid`;
-    m.creationTimestamp ??= old?.metadata.creationTimestamp ?? '2026-11-20T08:00:00Z';
-    m.generation ??= old?.metadata.generation ?? 1;
-    m.resourceVersion = String(this.version++);
-    this.store.set(this.id(obj.kind, m.namespace, m.name), obj);
-    return clone(obj);
-  }
-  ofKind(kind: string): any[] {
-    return [...this.store.values()].filter((o) => o.kind === kind);
+  constructor() {
+    super('2026-11-20T08:00:00Z');
   }
 
   readonly kube = {
@@ -79,7 +60,7 @@ class FakeApiServer {
         // Foreground: the API server holds the object (finalizer foregroundDeletion) until the GC has removed its dependents.
         if (propagation === 'Foreground') this.put({ ...old, metadata: { ...old.metadata, deletionTimestamp: '2026-11-21T12:00:00Z', finalizers: [...(old.metadata.finalizers ?? []), 'foregroundDeletion'] } });
         else if ((old.metadata.finalizers ?? []).length > 0) this.put({ ...old, metadata: { ...old.metadata, deletionTimestamp: '2026-11-21T12:00:00Z' } });
-        else this.store.delete(this.id(spec.kind, spec.metadata.namespace, spec.metadata.name));
+        else this.remove(spec.kind, spec.metadata.namespace, spec.metadata.name);
         return {};
       },
       patch: async (patch: any) => {
@@ -89,7 +70,7 @@ class FakeApiServer {
         if (old.metadata.resourceVersion !== patch.metadata.resourceVersion) throw apiError(409);
         const next = { ...old, metadata: { ...old.metadata, finalizers: patch.metadata.finalizers } };
         if (next.metadata.deletionTimestamp && next.metadata.finalizers.length === 0) {
-          this.store.delete(this.id(old.kind, old.metadata.namespace, old.metadata.name));
+          this.remove(old.kind, old.metadata.namespace, old.metadata.name);
           return clone(next);
         }
         return this.put(next);

@@ -31,7 +31,7 @@ describe('the slot Pod the operator builds', () => {
 
 describe('a slot Pod as the planner sees it', () => {
   it('when the operator built it and nothing happened yet, then it is a pending, unidentified successor pinned to its Node', () => {
-    expect(slotPodOf(built())).toMatchObject({ name: 'p-0-1', slot: 0, role: 'successor', node: 'm1', ready: false, identified: false, inRoster: false, drainRequested: false, drained: false, deleting: false });
+    expect(slotPodOf(built())).toMatchObject({ name: 'p-0-1', slot: 0, cluster: 'c', role: 'successor', node: 'm1', ready: false, identified: false, inRoster: false, drainRequested: false, drained: false, deleting: false });
   });
 
   it('when it runs, told its key, joined a roster and was asked to drain, then all of that is read back from the Pod', () => {
@@ -45,6 +45,7 @@ describe('a slot Pod as the planner sees it', () => {
   it.each([
     ['a slot label that is not a number', { 'clusterchain.io/slot': 'x' }],
     ['an unknown role', { 'clusterchain.io/role': 'boss' }],
+    ['no cluster it serves', { 'clusterchain.io/cluster': '' }],
   ])('when a Pod has %s, then it is not a slot Pod (never counted, never deleted by the plan)', (_what, labels) => {
     const pod = built();
     pod.metadata!.labels = { ...pod.metadata!.labels, ...labels };
@@ -90,7 +91,7 @@ describe('a Kubernetes Node as a market offer', () => {
 });
 
 describe('when to look at a pool again', () => {
-  const plan = (over: Partial<PoolPlan> = {}): PoolPlan => ({ actions: [], slots: [], readyReplicas: 0, unplaced: 0, relays: [], ...over });
+  const plan = (over: Partial<PoolPlan> = {}): PoolPlan => ({ actions: [], slots: [], readyReplicas: 0, readyByCluster: {}, unplaced: 0, relays: [], ...over });
 
   it('when a window reaches its notice later, then at that moment', () => {
     const p = plan({ slots: [{ index: 0, handoff: 'None', windowEndMs: NOW + 3_600_000 }, { index: 1, handoff: 'None', windowEndMs: NOW + 7_200_000 }] });
@@ -125,10 +126,10 @@ describe('the pool status', () => {
   it('when every slot is served, then Ready; when some found no Node, then Degraded with the reason', () => {
     const base = { generation: 3, spec, selector: 's', handoffs: 1, forcedDrains: 0, rosterEpochs: { c: '4' }, dos: CALM };
     const now = new Date(NOW);
-    const ok = receptionPoolStatus({ ...base, plan: { actions: [], slots: [{ index: 0, handoff: 'None', pod: 'p-0-1', node: 'm1', windowEndMs: NOW }], readyReplicas: 2, unplaced: 0, relays: [] } }, undefined, now);
-    expect(ok).toMatchObject({ phase: 'Ready', replicas: 2, readyReplicas: 2, observedGeneration: 3, slots: [{ index: 0, pod: 'p-0-1', node: 'm1', windowEnd: '2026-11-21T12:00:00.000Z', handoff: 'None' }] });
+    const ok = receptionPoolStatus({ ...base, plan: { actions: [], slots: [{ index: 0, handoff: 'None', pod: 'p-0-1', node: 'm1', windowEndMs: NOW }], readyReplicas: 2, readyByCluster: { c: 2 }, unplaced: 0, relays: [] } }, undefined, now);
+    expect(ok).toMatchObject({ phase: 'Ready', replicas: 2, readyReplicas: 2, readyByCluster: { c: 2 }, observedGeneration: 3, slots: [{ index: 0, pod: 'p-0-1', node: 'm1', windowEnd: '2026-11-21T12:00:00.000Z', handoff: 'None' }] });
     expect(ok.dos).toBeUndefined();
-    const bad = receptionPoolStatus({ ...base, plan: { actions: [], slots: [], readyReplicas: 1, unplaced: 1, relays: [] } }, ok, new Date(NOW + 1000));
+    const bad = receptionPoolStatus({ ...base, plan: { actions: [], slots: [], readyReplicas: 1, readyByCluster: { c: 1 }, unplaced: 1, relays: [] } }, ok, new Date(NOW + 1000));
     expect(bad.phase).toBe('Degraded');
     expect(bad.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'NoSuitableNode', lastTransitionTime: '2026-11-21T12:00:01.000Z' });
   });

@@ -3,7 +3,9 @@
  * (kwok fakes the machines): slots land only on suitable market Nodes, a window nearing its end
  * is relayed to a fresh Node with the slot never empty, a Node that fails early is replaced and
  * loses reputation, an Alertmanager webhook call scales the pool up and its resolve back down
- * after the cool-down, and deleting the pool tears everything down through the finalizer.
+ * after the cool-down, and deleting the pool tears everything down through the finalizer. A pool
+ * serving two clusters of two chain spaces gives each its share of the slots, each Pod made for
+ * its own cluster, and each Cluster counts only its own members.
  *
  * No reception node process runs here (kwok Pods run nothing), so no successor ever syncs: the
  * relay here is the one at the window's end, the successor taking the slot as it is. The drain
@@ -20,12 +22,17 @@ import { watchSlots } from './slotWatch.js';
 
 interface PodJson {
   metadata: { name: string; labels: Record<string, string>; deletionTimestamp?: string };
-  spec: { nodeName?: string; tolerations?: { key?: string }[] };
+  spec: {
+    nodeName?: string;
+    tolerations?: { key?: string }[];
+    subdomain?: string;
+    containers: { args?: string[]; env?: { name: string; valueFrom?: { configMapKeyRef?: { name: string; key: string } } }[] }[];
+  };
   status: { podIP?: string; conditions?: { type: string; status: string }[] };
 }
 interface PoolJson {
   spec: { replicas: number };
-  status?: { phase?: string; readyReplicas?: number; handoffs?: number; slots?: { index: number; pod?: string; node?: string; handoff: string }[]; conditions?: { type: string; status: string; reason: string }[] };
+  status?: { phase?: string; readyReplicas?: number; readyByCluster?: Record<string, number>; handoffs?: number; slots?: { index: number; pod?: string; node?: string; handoff: string }[]; conditions?: { type: string; status: string; reason: string }[] };
 }
 
 const HOUR = 3600_000;
@@ -138,5 +145,60 @@ describe('the ReceptionPool controller on a real API server', () => {
     await k.kubectl(['delete', 'receptionpool', 'pool-a', '-n', 'chain', '--wait=false']);
     await until('the pool to be gone', async () => ((await k.kubectl(['get', 'receptionpools', '-n', 'chain', '-o', 'name'])).stdout.trim() === '' ? true : undefined));
     await until('its Pods to be gone', async () => ((await pods()).length === 0 ? true : undefined));
+  }, 120_000);
+
+  it('when one pool serves two clusters of two chain spaces, then its slots take them in turn, each Pod labelled and configured for its own cluster, and each Cluster counts its own members', async () => {
+    const get = async <T>(what: string): Promise<T> => JSON.parse((await k.kubectl(['get', ...what.split(' '), '-n', 'chain', '-o', 'json'])).stdout) as T;
+    const poolPods = async (): Promise<PodJson[]> => (await get<{ items: PodJson[] }>('pods -l clusterchain.io/reception-pool=pool-xy')).items.filter((x) => x.metadata.deletionTimestamp === undefined);
+    await k.kubectl(['apply', '-f', '-'], ['xy-1', 'xy-2', 'xy-3', 'xy-4'].map((n) => marketNode(n, { windowEnd: later })).join('---\n'));
+    await k.kubectl(
+      ['apply', '-f', '-'],
+      chainManifests({
+        chain: 'space-x',
+        committeeSize: 3,
+        batchIntervalMs: 250,
+        otherChains: [{ name: 'space-y', committeeSize: 5, batchIntervalMs: 500 }],
+        clusters: [{ name: 'cluster-x' }, { name: 'cluster-y', chain: 'space-y' }],
+        pool: { name: 'pool-xy', replicas: 4, maxReplicas: 4, market: { minReputation: 50, minRemainingWindowSeconds: 3600, handoffNoticeSeconds: 300 } },
+      }),
+    );
+    const p = await until('the pool to serve both clusters', async () => {
+      const x = await get<PoolJson>('receptionpool pool-xy');
+      return x.status?.phase === 'Ready' && (await poolPods()).length === 4 ? x : undefined;
+    });
+    expect(p.status?.readyByCluster).toEqual({ 'cluster-x': 2, 'cluster-y': 2 });
+
+    const placed = (await poolPods()).sort((a, b) => Number(a.metadata.labels['clusterchain.io/slot']) - Number(b.metadata.labels['clusterchain.io/slot']));
+    expect(placed.map((x) => [x.metadata.labels['clusterchain.io/slot'], x.metadata.labels['clusterchain.io/cluster']])).toEqual([
+      ['0', 'cluster-x'],
+      ['1', 'cluster-y'],
+      ['2', 'cluster-x'],
+      ['3', 'cluster-y'],
+    ]);
+    const space = { 'cluster-x': { chainId: 'space-x', batchMs: '250', committeeSize: '3' }, 'cluster-y': { chainId: 'space-y', batchMs: '500', committeeSize: '5' } } as Record<string, { chainId: string; batchMs: string; committeeSize: string }>;
+    for (const x of placed) {
+      const cluster = x.metadata.labels['clusterchain.io/cluster'] as string;
+      const c = x.spec.containers[0];
+      const arg = (flag: string) => c?.args?.[c.args.indexOf(flag) + 1];
+      expect([...new Set(c?.env?.flatMap((e) => (e.valueFrom?.configMapKeyRef ? [e.valueFrom.configMapKeyRef.name] : [])))]).toEqual([`${cluster}-config`]);
+      expect(x.spec.subdomain).toBe(`${cluster}-reception`);
+      expect({ batchMs: arg('--batch-ms'), committeeSize: arg('--committee-size') }).toEqual({ batchMs: space[cluster]?.batchMs, committeeSize: space[cluster]?.committeeSize });
+    }
+    // The ConfigMap each Pod's environment comes from is its own cluster's, on its own chain.
+    for (const cluster of ['cluster-x', 'cluster-y']) {
+      const config = await until(`${cluster}'s ConfigMap`, () => get<{ data?: Record<string, string> }>(`configmap ${cluster}-config`).catch(() => undefined));
+      expect((JSON.parse(config.data?.['genesis.json'] ?? '{}') as { chainId?: string }).chainId).toBe(space[cluster]?.chainId);
+    }
+
+    for (const cluster of ['cluster-x', 'cluster-y']) {
+      const c = await until(`${cluster} to count its members`, async () => {
+        const x = await get<{ status?: { receptionMembers?: number } }>(`cluster ${cluster}`);
+        return x.status?.receptionMembers === 2 ? x : undefined;
+      });
+      expect(c.status?.receptionMembers).toBe(2);
+    }
+
+    await k.kubectl(['delete', 'receptionpool', 'pool-xy', '-n', 'chain', '--wait=false']);
+    await until('its Pods to be gone', async () => ((await poolPods()).length === 0 ? true : undefined));
   }, 120_000);
 });

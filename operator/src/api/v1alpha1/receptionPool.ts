@@ -54,6 +54,8 @@ export const receptionPoolStatus = z.object({
   phase: z.enum(['Pending', 'Ready', 'Scaling', 'Degraded']).optional(),
   replicas: z.number().int().min(0).optional(),
   readyReplicas: z.number().int().min(0).optional(),
+  /** readyReplicas by the cluster each slot's Pod serves: what each Cluster counts as its reception members. */
+  readyByCluster: z.record(objectName, z.number().int().min(0)).optional(),
   /** The scale subresource's label selector, as a string. */
   selector: z.string().optional(),
   /** Relay handoffs completed since the pool was created. */

@@ -175,10 +175,17 @@ function parseChainGenesis(text: string | null, chainId: string): ChainGenesis |
   return g.data;
 }
 
-/** Ready members and this cluster's roster epoch from a ReceptionPool's status; absent fields stay absent. */
+/**
+ * Ready members and this cluster's roster epoch from a ReceptionPool's status; absent fields stay
+ * absent. A pool may serve several clusters: this one's members are its entry in readyByCluster,
+ * none when the pool lists no entry for it. A status written by an operator from before
+ * readyByCluster (whose pools entered one cluster's roster only) counts readyReplicas, as it did.
+ */
 function receptionOf(status: unknown, cluster: string): { members?: number; rosterEpoch?: string } {
-  const s = (status ?? {}) as { readyReplicas?: unknown; rosterEpochs?: unknown };
-  const members = typeof s.readyReplicas === 'number' && Number.isSafeInteger(s.readyReplicas) && s.readyReplicas >= 0 ? s.readyReplicas : undefined;
+  const s = (status ?? {}) as { readyReplicas?: unknown; readyByCluster?: unknown; rosterEpochs?: unknown };
+  const count = (n: unknown) => (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined);
+  const byCluster = s.readyByCluster !== null && typeof s.readyByCluster === 'object' && !Array.isArray(s.readyByCluster) ? (s.readyByCluster as Record<string, unknown>) : undefined;
+  const members = byCluster === undefined ? count(s.readyReplicas) : Object.hasOwn(byCluster, cluster) ? count(byCluster[cluster]) : 0;
   const epochs = s.rosterEpochs !== null && typeof s.rosterEpochs === 'object' ? (s.rosterEpochs as Record<string, unknown>) : {};
   const epoch = epochs[cluster];
   const rosterEpoch = typeof epoch === 'string' && /^[0-9]+$/.test(epoch) ? epoch : undefined;

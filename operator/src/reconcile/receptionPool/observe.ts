@@ -8,6 +8,7 @@ import {
   LABEL_ROLE,
   LABEL_SLOT,
 } from '../../resources/receptionPodObjects.js';
+import { LABEL_CLUSTER } from '../../resources/labels.js';
 import { MARKET_TAINT, marketNodeOf, type MarketNode } from './market.js';
 import { creationTimeMs } from '../executor.js';
 import type { SlotPod } from './plan.js';
@@ -31,15 +32,17 @@ export function slotPodOf(pod: V1Pod): ObservedSlotPod | null {
   const annotations = pod.metadata?.annotations ?? {};
   const slotLabel = labels[LABEL_SLOT] ?? '';
   const role = labels[LABEL_ROLE];
+  const cluster = labels[LABEL_CLUSTER] ?? '';
   const name = pod.metadata?.name;
   const node = podNode(pod);
-  if (!/^[0-9]{1,5}$/.test(slotLabel) || (role !== 'active' && role !== 'successor') || name === undefined || node === undefined) return null;
+  if (!/^[0-9]{1,5}$/.test(slotLabel) || (role !== 'active' && role !== 'successor') || cluster === '' || name === undefined || node === undefined) return null;
   const pubkey = annotations[ANNOTATION_PUBKEY];
   const requested = Date.parse(annotations[ANNOTATION_DRAIN_REQUESTED] ?? '');
   const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   return {
     name,
     slot: Number(slotLabel),
+    cluster,
     node,
     role,
     ready,

@@ -1,10 +1,16 @@
 import type { ReceptionPoolSpec } from '../../api/v1alpha1/index.js';
 import { chooseNode, type MarketNode } from './market.js';
+import { clusterOfSlot } from './slotCluster.js';
 
 /** A Pod of the pool as the planner sees it (labels carry slot and role; annotations the drain). */
 export interface SlotPod {
   name: string;
   slot: number;
+  /**
+   * The cluster it serves, from its label: set when it was made and never changed, so its drain
+   * and its roster changes go to that cluster's leader even after `spec.clusters` moved on.
+   */
+  cluster: string;
   node: string;
   /** `active` serves the slot; a `successor` is being started on another Node for a handoff. */
   role: 'active' | 'successor';
@@ -42,11 +48,11 @@ export interface ObservedPool {
 }
 
 export type PoolAction =
-  | { type: 'createPod'; slot: number; node: string; role: 'active' | 'successor' }
+  | { type: 'createPod'; slot: number; cluster: string; node: string; role: 'active' | 'successor' }
   | { type: 'promotePod'; pod: string; slot: number }
   | { type: 'drainPod'; pod: string }
-  /** Asks the cluster's logic node leader to publish a roster epoch with `add` in place of `remove`. */
-  | { type: 'replaceInRoster'; remove: string | null; add: string | null }
+  /** Asks `cluster`'s logic node leader to publish a roster epoch with `add` in place of `remove` (both serve that cluster). */
+  | { type: 'replaceInRoster'; cluster: string; remove: string | null; add: string | null }
   | { type: 'deletePod'; pod: string; reason: 'NodeLost' | 'WindowEnded' | 'HandoffDone' | 'HandoffCancelled' | 'SuccessorNeverSynced' | 'ScaledDown' | 'Duplicate' }
   | { type: 'lowerReputation'; node: string };
 
@@ -65,6 +71,11 @@ export interface PoolPlan {
   actions: PoolAction[];
   slots: SlotView[];
   readyReplicas: number;
+  /**
+   * readyReplicas by the cluster each Pod serves: every cluster of the spec (0 when none is
+   * ready), and a cluster dropped from it as long as a Pod still serves it.
+   */
+  readyByCluster: Record<string, number>;
   /** Slots that found no suitable Node this time. */
   unplaced: number;
   /**
@@ -79,7 +90,8 @@ export interface PoolPlan {
  * holds and the time. Every slot below `replicas` gets exactly one active Pod on a suitable
  * market Node; a slot whose Node's window ends within the handoff notice gets a successor on
  * another Node, and only once it has synced is the old Pod drained, swapped out of the roster and
- * deleted, so the slot is never empty. A successor that never syncs is replaced; if the window
+ * deleted, so the slot is never empty. A new Pod serves its slot's cluster (clusterOfSlot); a
+ * Pod's drain and roster changes go to the cluster it serves. A successor that never syncs is replaced; if the window
  * ends first, the successor takes the slot as it is. A Node lost before its window ended costs it reputation.
  * Slots at or above `replicas` are drained and removed. The executor applies the actions in order
  * and re-plans after any failure.
@@ -91,7 +103,11 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
   for (const p of live) load.set(p.node, (load.get(p.node) ?? 0) + 1);
   const actions: PoolAction[] = [];
   const slots: SlotView[] = [];
-  let readyReplicas = 0;
+  const readyByCluster: Record<string, number> = Object.fromEntries(spec.clusters.map((c) => [c, 0]));
+  const countReady = (p: SlotPod) => {
+    if (!p.ready) return;
+    readyByCluster[p.cluster] = (readyByCluster[p.cluster] ?? 0) + 1;
+  };
   let unplaced = 0;
   const relays: PoolPlan['relays'] = [];
 
@@ -102,7 +118,7 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
       return null;
     }
     load.set(node.name, (load.get(node.name) ?? 0) + 1);
-    actions.push({ type: 'createPod', slot, node: node.name, role });
+    actions.push({ type: 'createPod', slot, cluster: clusterOfSlot(spec.clusters, slot), node: node.name, role });
     return node.name;
   };
 
@@ -127,17 +143,15 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
       active = undefined;
     }
     if (!active) {
-      // One roster change for the swap: the lost member out, the successor in if it can serve.
-      const add = successor?.identified && !successor.inRoster ? successor.name : null;
-      const remove = lost?.inRoster ? lost.name : null;
-      if (add !== null || remove !== null) actions.push({ type: 'replaceInRoster', remove, add });
+      // The swap: the lost member out, the successor in if it can serve.
+      actions.push(...rosterSwap(lost?.inRoster ? lost : undefined, successor?.identified && !successor.inRoster ? successor : undefined));
       if (lost) actions.push({ type: 'deletePod', pod: lost.name, reason: windowEnded ? 'WindowEnded' : 'NodeLost' });
       if (successor) {
         actions.push({ type: 'promotePod', pod: successor.name, slot: i });
         if (lost && windowEnded) relays.push({ slot: i, from: lost.name, to: successor.name, drained: false });
         const end = nodes.get(successor.node)?.windowEndMs;
         slots.push({ index: i, pod: successor.name, node: successor.node, handoff: 'None', ...(end === undefined ? {} : { windowEndMs: end }) });
-        if (successor.ready) readyReplicas++;
+        countReady(successor);
       } else {
         const node = place(i, 'active', new Set());
         slots.push(node === null ? { index: i, handoff: 'None' } : { index: i, node, handoff: 'None' });
@@ -147,9 +161,9 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
 
     const windowEndMs = (host as MarketNode).windowEndMs;
     const view: SlotView = { index: i, pod: active.name, node: active.node, windowEndMs, handoff: 'None' };
-    if (active.ready) readyReplicas++;
+    countReady(active);
     // A new member joins the roster once it can serve (a handoff swaps it in below instead).
-    if (active.identified && !active.inRoster) actions.push({ type: 'replaceInRoster', remove: null, add: active.name });
+    if (active.identified && !active.inRoster) actions.push(...rosterSwap(undefined, active));
     const handoffDue = windowEndMs - nowMs <= spec.market.handoffNoticeSeconds * 1000;
     if (!handoffDue) {
       if (successor) actions.push({ type: 'deletePod', pod: successor.name, reason: 'HandoffCancelled' }); // the window was extended
@@ -168,9 +182,7 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
       } else if (!active.drained) view.handoff = 'Draining';
       else {
         view.handoff = 'Done';
-        const add = successor.identified && !successor.inRoster ? successor.name : null;
-        const remove = active.inRoster ? active.name : null;
-        if (add !== null || remove !== null) actions.push({ type: 'replaceInRoster', remove, add });
+        actions.push(...rosterSwap(active.inRoster ? active : undefined, successor.inRoster ? undefined : successor));
         actions.push({ type: 'deletePod', pod: active.name, reason: 'HandoffDone' });
         actions.push({ type: 'promotePod', pod: successor.name, slot: i });
         relays.push({ slot: i, from: active.name, to: successor.name, drained: true });
@@ -185,10 +197,24 @@ export function planReceptionPool(spec: ReceptionPoolSpec, observed: ObservedPoo
     for (const p of pods) {
       if (up(p) && !p.drainRequested) actions.push({ type: 'drainPod', pod: p.name });
       else if (!up(p) || p.drained) {
-        if (p.inRoster) actions.push({ type: 'replaceInRoster', remove: p.name, add: null });
+        if (p.inRoster) actions.push(...rosterSwap(p, undefined));
         actions.push({ type: 'deletePod', pod: p.name, reason: 'ScaledDown' });
       }
     }
   }
-  return { actions, slots, readyReplicas, unplaced, relays };
+  const readyReplicas = Object.values(readyByCluster).reduce((a, b) => a + b, 0);
+  return { actions, slots, readyReplicas, readyByCluster, unplaced, relays };
+}
+
+/**
+ * The roster changes that put `add` in place of `remove`. Both serve one cluster: ONE epoch swaps
+ * them, so the roster never holds both nor neither. Each serves its own (`spec.clusters` changed
+ * between their births): one change per cluster, as no epoch spans two, the leaver's first; it
+ * has drained or its machine is gone, so it has nothing left to serve either way.
+ */
+function rosterSwap(remove: SlotPod | undefined, add: SlotPod | undefined): PoolAction[] {
+  if (remove !== undefined && add !== undefined && remove.cluster !== add.cluster) return [...rosterSwap(remove, undefined), ...rosterSwap(undefined, add)];
+  const cluster = remove?.cluster ?? add?.cluster;
+  if (cluster === undefined) return [];
+  return [{ type: 'replaceInRoster', cluster, remove: remove?.name ?? null, add: add?.name ?? null }];
 }

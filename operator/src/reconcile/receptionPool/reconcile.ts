@@ -1,6 +1,6 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { API_VERSION, chainSpaceSpec, clusterSpec, receptionPoolSpec, receptionPoolStatus as receptionPoolStatusSchema, type ReceptionPoolStatus } from '../../api/v1alpha1/index.js';
+import { API_VERSION, chainSpaceSpec, clusterSpec, receptionPoolSpec, receptionPoolStatus as receptionPoolStatusSchema, type ChainSpaceSpec, type ReceptionPoolStatus } from '../../api/v1alpha1/index.js';
 import type { DosInbox } from '../../dos/dosInbox.js';
 import { afterCooldown, onAlerts, type DosState } from '../../dos/dosScaler.js';
 import {
@@ -22,7 +22,7 @@ import type { ClusterRef, SlotAgent } from './agent.js';
 import { LABEL_REPUTATION, type MarketNode } from './market.js';
 import { marketNodeOfNode, slotPodOf, type ObservedSlotPod } from './observe.js';
 import { planReceptionPool, type PoolAction } from './plan.js';
-import { DRAIN_POLL_MS, dosFromAnnotation, nextWakeMs, problemStatus, receptionPoolStatus } from './status.js';
+import { DRAIN_POLL_MS, dosFromAnnotation, nextWakeMs, problemStatus, receptionPoolStatus, type PoolProblem } from './status.js';
 
 /** The DoS episode in progress (operator/src/dos), as JSON: kept on the pool so a new operator leader carries on. */
 export const ANNOTATION_DOS = 'clusterchain.io/dos';
@@ -91,13 +91,8 @@ export async function reconcileReceptionPool(kube: Kube, namespace: string, name
   const parsed = receptionPoolSpec.safeParse(pool.spec);
   if (!parsed.success) return writeProblem(kube, pool, generation, priorStatus, { reason: 'InvalidSpec', message: parsed.error.issues[0]?.message ?? 'invalid' }, now);
   let spec = parsed.data;
-  const clusterName = spec.clusters[0] as string;
-  const cluster = await kube.readCustom('clusters', namespace, clusterName);
-  if (cluster === null) return writeProblem(kube, pool, generation, priorStatus, { reason: 'ClusterNotFound', message: `Cluster ${clusterName} does not exist in ${namespace}` }, now);
-  const chainSpaceName = clusterSpec.parse(cluster.spec).chainSpace;
-  const chainSpace = await kube.readCustom('chainspaces', namespace, chainSpaceName);
-  if (chainSpace === null) return writeProblem(kube, pool, generation, priorStatus, { reason: 'ChainSpaceNotFound', message: `ChainSpace ${chainSpaceName} does not exist in ${namespace}` }, now);
-  const cs = chainSpaceSpec.parse(chainSpace.spec);
+  const served = await readServedClusters(kube, namespace, spec.clusters);
+  if ('reason' in served) return writeProblem(kube, pool, generation, priorStatus, served, now);
 
   // DoS (WP 2.3): the alerts filed by the webhook, then the cool-down; one replica change at most.
   // The episode and the replica count it sets are written in ONE patch (an annotation beside
@@ -118,7 +113,6 @@ export async function reconcileReceptionPool(kube: Kube, namespace: string, name
   if (alerts.length > 0) config.dosInbox.ack(key, alerts);
 
   const owner = { apiVersion: API_VERSION, kind: 'ReceptionPool', name, uid: pool.metadata?.uid as string };
-  const clusterRef: ClusterRef = { namespace, name: clusterName };
   const pods = (await kube.list<V1Pod>('v1', 'Pod', namespace, `${LABEL_POOL}=${name}`)).map((p) => ({ raw: p, slot: slotPodOf(p) }));
   const observed = pods.flatMap((p) => (p.slot === null ? [] : [p.slot]));
   const forced = new Set(pods.filter((p) => p.raw.metadata?.annotations?.[ANNOTATION_DRAINED] === 'forced').map((p) => p.raw.metadata?.name as string));
@@ -133,6 +127,12 @@ export async function reconcileReceptionPool(kube: Kube, namespace: string, name
   const plan = planReceptionPool(spec, { nodes, pods: observed }, now.getTime());
 
   const rosterEpochs = { ...(priorStatus?.rosterEpochs ?? {}) };
+  // A Pod may still serve a cluster dropped from spec.clusters, which may be gone: it has no roster to change.
+  const exists = new Map<string, boolean>([...served.keys()].map((c) => [c, true]));
+  const clusterExists = async (c: string): Promise<boolean> => {
+    if (!exists.has(c)) exists.set(c, (await kube.readCustom('clusters', namespace, c)) !== null);
+    return exists.get(c) as boolean;
+  };
   let handoffs = priorStatus?.handoffs ?? 0;
   const byName = new Map(observed.map((p) => [p.name, p]));
   const nextIndex = nextPodIndex(pods.map((p) => p.raw));
@@ -146,11 +146,15 @@ export async function reconcileReceptionPool(kube: Kube, namespace: string, name
         await kube.mergePatch({ apiVersion: 'v1', kind: 'Pod', metadata: { name: action.pod, namespace, labels: { [LABEL_ROLE]: 'active' } } });
         break;
       case 'drainPod':
-        await requestDrain(kube, namespace, clusterRef, byName.get(action.pod), config, now);
+        await requestDrain(kube, namespace, byName.get(action.pod), config, now);
         break;
       case 'replaceInRoster': {
-        const epoch = await changeRoster(kube, namespace, clusterRef, byName.get(action.remove ?? ''), byName.get(action.add ?? ''), config);
-        if (epoch !== null) rosterEpochs[clusterName] = String(epoch);
+        if (!(await clusterExists(action.cluster))) {
+          config.log.info({ pool: key, cluster: action.cluster, removed: action.remove, added: action.add }, 'cluster gone: no roster to change');
+          break;
+        }
+        const epoch = await changeRoster(kube, namespace, { namespace, name: action.cluster }, byName.get(action.remove ?? ''), byName.get(action.add ?? ''), config);
+        if (epoch !== null) rosterEpochs[action.cluster] = String(epoch);
         break;
       }
       case 'deletePod': {
@@ -173,7 +177,8 @@ export async function reconcileReceptionPool(kube: Kube, namespace: string, name
   }
   await inBatches(creates, CREATE_CONCURRENCY, async (c) => {
     const podName = `${name}-${c.slot}-${nextIndex(c.slot)}`;
-    await kube.createIfAbsent(slotPod({ pool: name, namespace, owner, cluster: clusterName, name: podName, slot: c.slot, role: c.role, node: c.node, image: config.image, batchIntervalMs: cs.batchIntervalMs, committeeSize: cs.committeeSize }));
+    const cs = served.get(c.cluster) as ChainSpaceParams; // the plan assigns only clusters of the spec, all read above
+    await kube.createIfAbsent(slotPod({ pool: name, namespace, owner, cluster: c.cluster, name: podName, slot: c.slot, role: c.role, node: c.node, image: config.image, batchIntervalMs: cs.batchIntervalMs, committeeSize: cs.committeeSize }));
   });
 
   const status = receptionPoolStatus({ generation, spec, plan, selector: slotPodSelector(name), handoffs, forcedDrains, rosterEpochs, dos }, priorStatus, now);
@@ -238,7 +243,8 @@ async function askNodes(kube: Kube, namespace: string, pods: ObservedSlotPod[], 
   return forced;
 }
 
-async function requestDrain(kube: Kube, namespace: string, cluster: ClusterRef, pod: ObservedSlotPod | undefined, config: ReceptionPoolReconcilerConfig, now: Date): Promise<void> {
+/** Asks a Pod to drain, signed for the cluster the Pod serves (its own, not its slot's current one). */
+async function requestDrain(kube: Kube, namespace: string, pod: ObservedSlotPod | undefined, config: ReceptionPoolReconcilerConfig, now: Date): Promise<void> {
   if (pod === undefined) return;
   const annotations: Record<string, string> = { [ANNOTATION_DRAIN_REQUESTED]: now.toISOString() };
   if (pod.ip === undefined || pod.pubkey === undefined) {
@@ -246,7 +252,7 @@ async function requestDrain(kube: Kube, namespace: string, cluster: ClusterRef, 
     annotations[ANNOTATION_DRAINED] = 'true';
   } else {
     try {
-      const state = await config.agent.requestDrain(cluster, pod.ip, pod.pubkey);
+      const state = await config.agent.requestDrain({ namespace, name: pod.cluster }, pod.ip, pod.pubkey);
       if (state === 'drained') annotations[ANNOTATION_DRAINED] = 'true';
     } catch (err) {
       // Recorded as asked all the same: the drain timeout starts now, and the poll asks again.
@@ -278,28 +284,54 @@ async function lowerReputation(kube: Kube, nodes: readonly MarketNode[], node: s
 
 /**
  * Teardown through the finalizer: every member this pool put in a roster leaves it (so the LN
- * stops choosing committees among Pods about to vanish), the Pods go, then the finalizer. A
- * cluster already gone has no roster to leave.
+ * stops choosing committees among Pods about to vanish), one change per cluster the members
+ * serve, then the Pods go, then the finalizer. A cluster already gone has no roster to leave.
  */
 async function teardown(kube: Kube, pool: CustomObject, config: ReceptionPoolReconcilerConfig): Promise<Requeue> {
   const namespace = pool.metadata?.namespace as string;
   const name = pool.metadata?.name as string;
   if (!(pool.metadata?.finalizers ?? []).includes(TEARDOWN_FINALIZER)) return null;
-  const spec = receptionPoolSpec.safeParse(pool.spec);
   const pods = (await kube.list<V1Pod>('v1', 'Pod', namespace, `${LABEL_POOL}=${name}`)).flatMap((p) => {
     const s = slotPodOf(p);
     return s === null ? [] : [s];
   });
   const members = pods.filter((p) => p.inRoster && p.pubkey !== undefined && !p.deleting);
-  const clusterName = spec.success ? spec.data.clusters[0] : undefined;
-  if (members.length > 0 && clusterName !== undefined && (await kube.readCustom('clusters', namespace, clusterName)) !== null) {
-    await config.agent.changeRoster({ namespace, name: clusterName }, members.map((m) => m.pubkey as string), []);
+  const byCluster = new Map<string, string[]>();
+  for (const m of members) byCluster.set(m.cluster, [...(byCluster.get(m.cluster) ?? []), m.pubkey as string]);
+  for (const [cluster, keys] of byCluster) {
+    if ((await kube.readCustom('clusters', namespace, cluster)) !== null) await config.agent.changeRoster({ namespace, name: cluster }, keys, []);
   }
   for (const p of pods) await kube.delete('v1', 'Pod', namespace, p.name);
   await setFinalizer(kube, pool, false);
   config.events?.forget(`${namespace}/${name}`);
   config.log.info({ pool: `${namespace}/${name}`, pods: pods.length, rosterMembers: members.length }, 'reception pool torn down');
   return null;
+}
+
+type ChainSpaceParams = Pick<ChainSpaceSpec, 'batchIntervalMs' | 'committeeSize'>;
+
+/**
+ * Each cluster the pool serves and the parameters of its chain space, which its RNs run with
+ * (a pool's clusters may belong to different chain spaces); or the first one missing, named.
+ */
+async function readServedClusters(kube: Kube, namespace: string, clusters: readonly string[]): Promise<Map<string, ChainSpaceParams> | PoolProblem> {
+  const params = new Map<string, ChainSpaceParams>();
+  const chainSpaces = new Map<string, ChainSpaceParams>();
+  for (const name of clusters) {
+    if (params.has(name)) continue;
+    const cluster = await kube.readCustom('clusters', namespace, name);
+    if (cluster === null) return { reason: 'ClusterNotFound', message: `Cluster ${name} does not exist in ${namespace}` };
+    const chainSpaceName = clusterSpec.parse(cluster.spec).chainSpace;
+    let cs = chainSpaces.get(chainSpaceName);
+    if (cs === undefined) {
+      const chainSpace = await kube.readCustom('chainspaces', namespace, chainSpaceName);
+      if (chainSpace === null) return { reason: 'ChainSpaceNotFound', message: `ChainSpace ${chainSpaceName} of Cluster ${name} does not exist in ${namespace}` };
+      cs = chainSpaceSpec.parse(chainSpace.spec);
+      chainSpaces.set(chainSpaceName, cs);
+    }
+    params.set(name, { batchIntervalMs: cs.batchIntervalMs, committeeSize: cs.committeeSize });
+  }
+  return params;
 }
 
 async function writeProblem(kube: Kube, pool: CustomObject, generation: number, prior: ReceptionPoolStatus | undefined, problem: Parameters<typeof problemStatus>[1], now: Date): Promise<Requeue> {

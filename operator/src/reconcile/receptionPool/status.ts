@@ -36,6 +36,7 @@ export function receptionPoolStatus(i: PoolStatusInput, prior: { conditions?: Co
     phase: served ? 'Ready' : plan.unplaced > 0 ? 'Degraded' : 'Scaling',
     replicas: spec.replicas,
     readyReplicas: plan.readyReplicas,
+    readyByCluster: plan.readyByCluster,
     selector: i.selector,
     handoffs: i.handoffs,
     forcedDrains: i.forcedDrains,
