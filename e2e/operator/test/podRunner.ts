@@ -15,7 +15,7 @@ import type { V1ConfigMap, V1Container, V1Pod, V1Secret, V1Service } from '@kube
 import type { Kube } from '../../../operator/src/runtime/kube.js';
 import { ROOT } from './kwokCluster.js';
 
-/** The node image's entrypoint (images/node): its first argument names the process. */
+/** The node image's entrypoint (images/Dockerfile, target node): its first argument names the process. */
 const ENTRYPOINTS: Record<string, string> = {
   reception: 'dist/services/reception/src/bin/receptionNode.js',
   logic: 'dist/services/logic/src/bin/logicNode.js',
