@@ -25,7 +25,7 @@ import { createLogicClient, createReceptionClient, unary, type LogicClient, type
 import { TransactionStatus_State } from '../../../services/rpc/src/gen/clusterchain/v1/logic.js';
 import { chainManifests } from '../../operator/test/chainManifests.js';
 import { startInProcessOperator } from '../../operator/test/inProcessOperator.js';
-import { ROOT, marketNode, startKwokCluster, until, type KwokCluster, installCrds, createNamespace } from '../../operator/test/kwokCluster.js';
+import { type KwokCluster, marketNode, ROOT, startChainControlPlane, until } from '../../operator/test/kwokCluster.js';
 
 const DEVNET = join(ROOT, 'dist/services/devnet/src/bin/devnet.js');
 const RULES = join(ROOT, 'charts/clusterchain/files/rules/clusterchain.rules.yaml');
@@ -78,11 +78,8 @@ describe('DoS scaling with Prometheus, Alertmanager and the operator', () => {
     keep('devnet', devnet);
 
     // The control plane and the operator, with a pool of 3 on market Nodes.
-    k = await startKwokCluster(`cc-dos-${process.pid}`);
-    await installCrds(k);
     const later = new Date(Date.now() + 4 * 3600_000);
-    await k.kubectl(['apply', '-f', '-'], Array.from({ length: 8 }, (_, i) => marketNode(`m${i}`, { windowEnd: later })).join('---\n'));
-    await createNamespace(k, 'chain');
+    k = await startChainControlPlane(`cc-dos-${process.pid}`, Array.from({ length: 8 }, (_, i) => marketNode(`m${i}`, { windowEnd: later })));
     const op = await startInProcessOperator(k.kubeconfig);
     operator = op;
     const webhookPort = await freePort();

@@ -6,7 +6,7 @@
  */
 import type { RunningOperator } from '../../../operator/src/operator.js';
 import { startInProcessOperator } from './inProcessOperator.js';
-import { fakeNode, startKwokCluster, until, volume, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
+import { fakeNode, type KwokCluster, startChainControlPlane, until, volume } from './kwokCluster.js';
 
 interface Obj {
   metadata: { name: string; ownerReferences?: { kind: string; name: string }[]; finalizers?: string[] };
@@ -27,10 +27,7 @@ describe('the Cluster and ChainSpace controllers on a real API server', () => {
       .map((l) => l.slice(l.indexOf('/') + 1));
 
   beforeAll(async () => {
-    k = await startKwokCluster(`cc-cl-${process.pid}`);
-    await installCrds(k);
-    await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), volume].join('---\n'));
-    await createNamespace(k, 'chain');
+    k = await startChainControlPlane(`cc-cl-${process.pid}`, [fakeNode('ten-gbe', 10), volume]);
     operator = await startInProcessOperator(k.kubeconfig);
   }, 180_000);
 

@@ -152,3 +152,21 @@ export async function createNamespace(k: KwokCluster, name: string): Promise<voi
   await k.kubectl(['create', 'namespace', name]);
   await k.kubectl(['wait', '--for=create', `serviceaccount/default`, '-n', name, '--timeout=60s']);
 }
+
+/**
+ * The control plane most suites start from: our CRDs installed, `objects` (Nodes, volumes:
+ * YAML documents) applied, and the namespace `chain` ready for Pods. A failed step deletes the
+ * cluster again, so a suite whose beforeAll threw leaves nothing running.
+ */
+export async function startChainControlPlane(name: string, objects: readonly string[]): Promise<KwokCluster> {
+  const k = await startKwokCluster(name);
+  try {
+    await installCrds(k);
+    if (objects.length > 0) await k.kubectl(['apply', '-f', '-'], objects.join('---\n'));
+    await createNamespace(k, 'chain');
+    return k;
+  } catch (err) {
+    await k.delete();
+    throw err;
+  }
+}

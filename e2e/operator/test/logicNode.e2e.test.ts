@@ -5,17 +5,14 @@
 import { join } from 'node:path';
 import type { RunningOperator } from '../../../operator/src/operator.js';
 import { startInProcessOperator } from './inProcessOperator.js';
-import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
+import { fakeNode, type KwokCluster, ROOT, startChainControlPlane, until, volume } from './kwokCluster.js';
 
 describe('the operator reconciling LogicNodes on a real API server', () => {
   let k: KwokCluster;
   let operator: RunningOperator;
 
   beforeAll(async () => {
-    k = await startKwokCluster(`cc-ln-${process.pid}`);
-    await installCrds(k);
-    await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), fakeNode('one-gbe', 1), volume].join('---\n'));
-    await createNamespace(k, 'chain');
+    k = await startChainControlPlane(`cc-ln-${process.pid}`, [fakeNode('ten-gbe', 10), fakeNode('one-gbe', 1), volume]);
     operator = await startInProcessOperator(k.kubeconfig);
   }, 180_000);
 

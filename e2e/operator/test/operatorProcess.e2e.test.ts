@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, fakeNode, startKwokCluster, until, volume, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
+import { fakeNode, type KwokCluster, ROOT, startChainControlPlane, until, volume } from './kwokCluster.js';
 
 describe('the operator process on a real API server', () => {
   let k: KwokCluster;
@@ -13,10 +13,7 @@ describe('the operator process on a real API server', () => {
   let output = '';
 
   beforeAll(async () => {
-    k = await startKwokCluster(`cc-op-${process.pid}`);
-    await installCrds(k);
-    await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), volume].join('---\n'));
-    await createNamespace(k, 'chain');
+    k = await startChainControlPlane(`cc-op-${process.pid}`, [fakeNode('ten-gbe', 10), volume]);
     operator = spawn(process.execPath, [join(ROOT, 'dist/operator/src/bin/operator.js')], {
       env: { ...process.env, KUBECONFIG: k.kubeconfig, CLUSTERCHAIN_OPERATOR_NAMESPACE: 'default', CLUSTERCHAIN_OPERATOR_IDENTITY: 'op-a', CLUSTERCHAIN_LEASE_SECONDS: '5', CLUSTERCHAIN_WEBHOOK_LISTEN: '127.0.0.1:0', CLUSTERCHAIN_METRICS_LISTEN: '127.0.0.1:0' },
       stdio: ['ignore', 'pipe', 'pipe'],

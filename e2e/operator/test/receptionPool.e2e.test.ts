@@ -16,7 +16,7 @@ import type { Server } from 'node:http';
 import { createWebhookServer } from '../../../operator/src/dos/webhookServer.js';
 import type { RunningOperator } from '../../../operator/src/operator.js';
 import { startInProcessOperator } from './inProcessOperator.js';
-import { marketNode, startKwokCluster, until, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
+import { type KwokCluster, marketNode, startChainControlPlane, until } from './kwokCluster.js';
 import { chainManifests } from './chainManifests.js';
 import { watchSlots } from './slotWatch.js';
 
@@ -54,16 +54,13 @@ describe('the ReceptionPool controller on a real API server', () => {
       return p.status?.phase === 'Ready' && p.status.readyReplicas === replicas && live.length === replicas ? p : undefined;
     });
   beforeAll(async () => {
-    k = await startKwokCluster(`cc-rp-${process.pid}`);
-    await installCrds(k);
     const nodes = [
       ...['good-1', 'good-2', 'good-3', 'good-4', 'good-5'].map((n) => marketNode(n, { windowEnd: later })),
       marketNode('low-reputation', { reputation: 10, windowEnd: later }),
       marketNode('too-small', { cores: 1, windowEnd: later }),
       marketNode('window-too-short', { windowEnd: new Date(Date.now() + 10 * 60_000) }),
     ];
-    await k.kubectl(['apply', '-f', '-'], nodes.join('---\n'));
-    await createNamespace(k, 'chain');
+    k = await startChainControlPlane(`cc-rp-${process.pid}`, nodes);
     operator = await startInProcessOperator(k.kubeconfig);
     webhook = createWebhookServer({ token: () => TOKEN, onAlerts: (a) => {
       operator.alerts(a);

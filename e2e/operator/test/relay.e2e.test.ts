@@ -17,7 +17,7 @@ import { TransactionStatus_State } from '../../../services/rpc/src/gen/clusterch
 import type { RunningOperator } from '../../../operator/src/operator.js';
 import { Kube } from '../../../operator/src/runtime/kube.js';
 import { startInProcessOperator } from './inProcessOperator.js';
-import { fakeNode, marketNode, startKwokCluster, until, volume, type KwokCluster, installCrds, createNamespace } from './kwokCluster.js';
+import { fakeNode, type KwokCluster, marketNode, startChainControlPlane, until, volume } from './kwokCluster.js';
 import { chainManifests } from './chainManifests.js';
 import { PodRunner } from './podRunner.js';
 
@@ -42,11 +42,8 @@ describe('a relay handoff with real reception and logic nodes', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cc-relay-'));
-    k = await startKwokCluster(`cc-relay-${process.pid}`);
-    await installCrds(k);
     const later = new Date(Date.now() + 4 * HOUR);
-    await k.kubectl(['apply', '-f', '-'], [fakeNode('ten-gbe', 10), volume, ...['m1', 'm2', 'm3', 'm4', 'm5'].map((n) => marketNode(n, { windowEnd: later }))].join('---\n'));
-    await createNamespace(k, 'chain');
+    k = await startChainControlPlane(`cc-relay-${process.pid}`, [fakeNode('ten-gbe', 10), volume, ...['m1', 'm2', 'm3', 'm4', 'm5'].map((n) => marketNode(n, { windowEnd: later }))]);
     const kube = Kube.fromFile(k.kubeconfig);
     operator = await startInProcessOperator(k.kubeconfig, { drainTimeoutMs: 60_000 });
     runner = new PodRunner(kube, 'chain', dir);
