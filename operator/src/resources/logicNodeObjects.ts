@@ -1,4 +1,5 @@
 import type { V1PodDisruptionBudget, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import { MALLOC_ARENA_MAX } from '../../../services/common/src/nativeMemory.js';
 import type { LogicNodeSpec } from '../api/v1alpha1/index.js';
 import { LABEL_CLUSTER, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_NIC_GBPS, MANAGER, ownerReference, type Owner } from './labels.js';
 
@@ -83,7 +84,7 @@ export function logicNodeObjects(i: LogicNodeInputs): LogicNodeObjects {
               ],
               env: [
                 { name: 'ADMIN_PUBKEY', valueFrom: { configMapKeyRef: { name: i.configMap, key: 'admin-pubkey' } } },
-                { name: 'MALLOC_ARENA_MAX', value: '2' },
+                { name: 'MALLOC_ARENA_MAX', value: MALLOC_ARENA_MAX },
               ],
               ports: [
                 { name: 'grpc', containerPort: LOGIC_GRPC_PORT },

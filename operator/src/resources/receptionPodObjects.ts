@@ -1,4 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
+import { MALLOC_ARENA_MAX } from '../../../services/common/src/nativeMemory.js';
 import { MARKET_TAINT } from '../reconcile/receptionPool/market.js';
 import { ADMIN_PUBKEY_KEY, LEADER_PUBKEY_KEY, LOGIC_ADDRESS_KEY, RECEPTION_COMPONENT, RECEPTION_GRPC_PORT, RECEPTION_HTTP_PORT, clusterNames } from './clusterObjects.js';
 import { LABEL_CLUSTER, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGER, ownerReference, type Owner } from './labels.js';
@@ -105,7 +106,7 @@ export function slotPod(i: SlotPodInput): V1Pod {
             { name: 'LEADER_PUBKEY', ...configRef(LEADER_PUBKEY_KEY) },
             { name: 'ADMIN_PUBKEY', ...configRef(ADMIN_PUBKEY_KEY) },
             { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-            { name: 'MALLOC_ARENA_MAX', value: '2' },
+            { name: 'MALLOC_ARENA_MAX', value: MALLOC_ARENA_MAX },
           ],
           ports: [
             { name: 'grpc', containerPort: RECEPTION_GRPC_PORT },

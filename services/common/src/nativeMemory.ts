@@ -6,8 +6,8 @@
  * pool. Memory freed into one arena is not reused by another, and mostly not returned to the
  * system. In the ledger benchmark (1M accounts, blocks of 100,000) four ~64 MB arenas showed in
  * /proc/PID/smaps, and MALLOC_ARENA_MAX=2 lowered peak RSS by ~130 MB (1,270 -> ~1,140 MB) at
- * the same throughput. A value the operator already set is kept. Container images (images/,
- * still to come) must set the same.
+ * the same throughput. A value the operator already set is kept. The images (images/Dockerfile)
+ * and the operator's Pods (operator/src/resources) set the same.
  */
 export const MALLOC_ARENA_MAX = '2';
 
