@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchVerify } from './verify.js';
 import { benchMpt } from './mptBench.js';
+import { benchGrpcOverhead } from './grpcOverheadBench.js';
 
 const quick = process.argv.includes('--quick');
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,6 +28,8 @@ log('verify: native vs reference, one core each…');
 const verify = await benchVerify({ seconds: quick ? 0.5 : 2 });
 log('mpt: ours vs @ethereumjs/mpt…');
 const mpt = await benchMpt(quick ? 5_000 : 20_000, 3);
+log('grpc: CPU of a SubmitTxStream call and of each streamed message…');
+const grpc = await benchGrpcOverhead({ transactions: quick ? 10_000 : 40_000 });
 log('ledger baseline (plain Map)…');
 const baseline = child('baseline');
 log('ledger (roots + durable RocksDB commits)…');
@@ -45,10 +48,15 @@ const results = {
   verify_per_s_fast: Math.round(verify.verify_per_s_fast),
   verify_per_s_reference: Math.round(verify.verify_per_s_reference),
   peak_rss_mb: ledger.peak_rss_mb,
+  grpc_stream_call_cpu_us: grpc.grpc_stream_call_cpu_us,
+  grpc_stream_message_cpu_us: grpc.grpc_stream_message_cpu_us,
   ratios: {
     ledger_vs_baseline: +((ledger.ledger_transfers_per_s as number) / (baseline.baseline_map_transfers_per_s as number)).toFixed(3),
     mpt_vs_ethereumjs: +(mpt.mpt_updates_per_s / mpt.ethereumjs_mpt_updates_per_s).toFixed(1),
     verify_fast_vs_reference: +(verify.verify_per_s_fast / verify.verify_per_s_reference).toFixed(1),
+    // In verifications: what moving one transaction through gRPC costs next to checking it once.
+    grpc_message_vs_verify: +((grpc.grpc_stream_message_cpu_us * verify.verify_per_s_fast) / 1e6).toFixed(2),
+    grpc_call_vs_verify: +((grpc.grpc_stream_call_cpu_us * verify.verify_per_s_fast) / 1e6).toFixed(2),
   },
   targets: {
     ledger_transfers_per_s: '>= 100000',
@@ -67,6 +75,8 @@ const rows: [string, number | string, string][] = [
   ['verify_per_s_fast', results.verify_per_s_fast, `${results.ratios.verify_fast_vs_reference}x reference; target >= 15x`],
   ['verify_per_s_reference', results.verify_per_s_reference, '@noble/curves'],
   ['peak_rss_mb', results.peak_rss_mb as number, 'ledger run; target <= 1000'],
+  ['grpc_stream_call_cpu_us', results.grpc_stream_call_cpu_us, `${results.ratios.grpc_call_vs_verify}x one verification; client + server`],
+  ['grpc_stream_message_cpu_us', results.grpc_stream_message_cpu_us, `${results.ratios.grpc_message_vs_verify}x one verification; client + server`],
 ];
 console.log('| figure | value | note |\n| --- | ---: | --- |');
 for (const [k, v, note] of rows) console.log(`| ${k} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} | ${note} |`);
