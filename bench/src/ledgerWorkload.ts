@@ -2,6 +2,7 @@ import { encodeTransaction, decodeTransactions } from '../../services/protocol/s
 import type { Transaction } from '../../services/protocol/src/types.js';
 import type { Genesis } from '../../services/logic/src/ledger/genesis.js';
 import type { TrustedTransaction } from '../../services/logic/src/ledger/trustedTransaction.js';
+import { xorshift32 } from '../../services/common/src/xorshift32.js';
 
 /**
  * The ledger benchmark's workload: N funded accounts and blocks of random transfers between
@@ -20,15 +21,7 @@ export interface LedgerWorkload {
 }
 
 export function makeWorkload(accounts: number, seed = 1): LedgerWorkload {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
+  const next = xorshift32(seed);
   // Keys from the seeded PRNG, so separate processes build the very same accounts and transfers.
   const pool = new Uint8Array(accounts * 33);
   const words = new Uint32Array(pool.buffer, 0, Math.floor(pool.length / 4));

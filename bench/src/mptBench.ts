@@ -1,6 +1,7 @@
 import { createMPT } from '@ethereumjs/mpt';
 import { PatriciaTrie } from '../../services/protocol/src/mpt/trie.js';
 import { ValueLeaf } from '../../services/protocol/src/mpt/valueLeaf.js';
+import { xorshift32 } from '../../services/common/src/xorshift32.js';
 
 /**
  * Trie updates per second, ours against @ethereumjs/mpt on the same keys and values in the same
@@ -12,16 +13,6 @@ export interface MptBenchResult {
   ethereumjs_mpt_updates_per_s: number;
 }
 
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
 
 function fill(bytes: Uint8Array, next: () => number): Uint8Array {
   for (let i = 0; i < bytes.length; i++) bytes[i] = next() & 0xff;
@@ -29,7 +20,7 @@ function fill(bytes: Uint8Array, next: () => number): Uint8Array {
 }
 
 export async function benchMpt(size = 20_000, rounds = 3): Promise<MptBenchResult> {
-  const next = prng(7);
+  const next = xorshift32(7);
   const keys = Array.from({ length: size }, () => fill(new Uint8Array(20), next));
   const updates = Array.from({ length: rounds }, () =>
     Array.from({ length: size }, () => ({ key: keys[next() % size] as Uint8Array, value: fill(new Uint8Array(70), next) })),

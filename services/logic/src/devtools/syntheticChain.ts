@@ -1,3 +1,4 @@
+import { xorshift32 } from '../../../common/src/xorshift32.js';
 import { sha256 } from '../../../protocol/src/hash.js';
 import { transactionId } from '../../../protocol/src/codec/transaction.js';
 import type { Transaction } from '../../../protocol/src/types.js';
@@ -33,14 +34,7 @@ export function syntheticChain(seed: number, accounts: number): SyntheticChain {
     genesis: { timestamp: 1_700_000_000_000n, allocations: pubkeys.map((pk) => ({ address: pk.slice(13), balance: 1_000_000_000n })) },
     blockContext: (height) => ({ timestamp: 1_700_000_000_000n + height * 1000n, feeRecipients: [producer] }),
     transfers(state, height, count) {
-      let x = (seed ^ Number(height * 2654435761n % 4294967296n)) >>> 0 || 1;
-      const next = () => {
-        x ^= x << 13;
-        x >>>= 0;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return (x >>>= 0);
-      };
+      const next = xorshift32(seed ^ Number(height * 2654435761n % 4294967296n));
       const pending = new Map<number, bigint>();
       const out: TrustedTransaction[] = [];
       for (let i = 0; i < count; i++) {
