@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ProtocolError, ProtocolErrorCode } from '../src/errors.js';
 import { publicKeyOf, signDigest } from '../src/keys.js';
 import { sha256 } from '../src/hash.js';
+import { sample } from '../src/sample.js';
 import { routeOf, committeeOf } from '../src/reception/committee.js';
 import { encodeBatch, decodeBatch } from '../src/reception/batch.js';
 import { decodeCoSignature, encodeCoSignature, signCoSignature } from '../src/reception/coSignature.js';
@@ -48,6 +49,27 @@ describe('routing and committees (WP 2.1 steps 1–2)', () => {
         expect(k).toBeLessThan(n);
       }),
     );
+  });
+
+  it('when a route is asked again, under any of several roster sizes, then the remembered draw is the sample of the 20 bits', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }), (sig, sizes) => {
+        for (const n of [...sizes, ...sizes]) {
+          expect(routeOf(sig, n)).toBe(sample(Uint8Array.of(sig[0] as number, sig[1] as number, (sig[2] as number) & 0xf0), n, 1)[0]);
+        }
+      }),
+    );
+  });
+
+  it('when signatures differ only in one of the 20 bits, then each keeps its own remembered route', () => {
+    for (const [byte, bits] of [[0, 8], [1, 8], [2, 4]] as const) {
+      for (let bit = 0; bit < bits; bit++) {
+        const sig = new Uint8Array(64).fill(0x5a);
+        sig[byte] = (sig[byte] as number) ^ (1 << (7 - bit));
+        const seed = Uint8Array.of(sig[0] as number, sig[1] as number, (sig[2] as number) & 0xf0);
+        for (const n of [8, 8, 13]) expect(routeOf(sig, n)).toBe(sample(seed, n, 1)[0]);
+      }
+    }
   });
 
   it('when a signature has the wrong length, then routing refuses it with a code', () => {

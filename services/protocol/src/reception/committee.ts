@@ -1,19 +1,46 @@
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import { sample } from '../sample.js';
 import { SIGNATURE_LENGTH } from '../params.js';
-import { MAX_COMMITTEE_SIZE } from './params.js';
+import { MAX_COMMITTEE_SIZE, MAX_ROSTER_MEMBERS } from './params.js';
+
+/** Routes remembered per roster size, at most this many sizes (a roster changes size rarely). */
+const ROUTE_TABLES_KEPT = 4;
+/** A 20-bit routing seed per entry: RN_k + 1, or 0 when not drawn yet. */
+const routeTables = new Map<number, Uint32Array>();
 
 /**
  * WP 2.1 step 1: the RN that verifies and batches a transaction, drawn from the first 20 bits of
  * its signature, so every RN forwards a given transaction to the same RN_k and anyone can check.
+ *
+ * Every client, RN_i and RN_k routes every transaction, and a draw is a SHA-256 and two Sets; with
+ * only 2^20 seeds, each draw is remembered per roster size (4 MB a size, paged in as it fills).
  */
 export function routeOf(signature: Uint8Array, rosterSize: number): number {
   if (signature.length !== SIGNATURE_LENGTH) {
     throw new ProtocolError(ProtocolErrorCode.invalidField, `signature must be ${SIGNATURE_LENGTH} bytes, got ${signature.length}`);
   }
   // 20 bits: two whole bytes and the high nibble of the third.
-  const seed = Uint8Array.of(signature[0] as number, signature[1] as number, (signature[2] as number) & 0xf0);
-  return sample(seed, rosterSize, 1)[0] as number;
+  const b0 = signature[0] as number;
+  const b1 = signature[1] as number;
+  const b2 = (signature[2] as number) & 0xf0;
+  const table = routeTableFor(rosterSize);
+  const slot = (b0 << 12) | (b1 << 4) | (b2 >>> 4);
+  const known = table?.[slot] ?? 0;
+  if (known !== 0) return known - 1;
+  const k = sample(Uint8Array.of(b0, b1, b2), rosterSize, 1)[0] as number;
+  if (table !== undefined) table[slot] = k + 1;
+  return k;
+}
+
+/** The memo of one roster size; undefined for a size `sample` would refuse (it throws then). */
+function routeTableFor(rosterSize: number): Uint32Array | undefined {
+  let table = routeTables.get(rosterSize);
+  if (table !== undefined) return table;
+  if (!Number.isInteger(rosterSize) || rosterSize < 1 || rosterSize > MAX_ROSTER_MEMBERS) return undefined;
+  if (routeTables.size >= ROUTE_TABLES_KEPT) routeTables.delete(routeTables.keys().next().value as number);
+  table = new Uint32Array(1 << 20);
+  routeTables.set(rosterSize, table);
+  return table;
 }
 
 /**
