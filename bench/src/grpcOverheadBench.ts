@@ -8,6 +8,7 @@ import {
   type ReceptionClient,
   type ReceptionServer,
   type SubmitResult,
+  type TxBatch,
 } from '../../services/rpc/src/index.js';
 
 /**
@@ -53,8 +54,16 @@ function answeringService(): ReceptionServer {
       call.on('data', () => results.push({ result: { $case: 'id', id } }));
       call.on('end', () => callback(null, { results }));
     },
+    submitTxBatches: (call) => {
+      call.on('data', (batch: TxBatch) => call.write({ sequence: batch.sequence, results: batch.transactions.map((): SubmitResult => ({ result: { $case: 'id', id } })) }));
+      call.on('end', () => call.end());
+    },
     forwardTx: (_call, callback) => callback(null, { id }),
     coSign: (_call, callback) => callback(null, { cosignature: Buffer.alloc(64) }),
+    coSignStream: (call) => {
+      call.on('data', (req: { sequence: bigint }) => call.write({ sequence: req.sequence, answer: { $case: 'cosignature', cosignature: Buffer.alloc(64) } }));
+      call.on('end', () => call.end());
+    },
   };
 }
 

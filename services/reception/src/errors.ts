@@ -20,6 +20,8 @@ export const ReceptionErrorCode = {
   mempoolFull: 'MEMPOOL_FULL',
   /** A stream carried more requests than one stream may. */
   streamTooLong: 'STREAM_TOO_LONG',
+  /** A SubmitTxBatches batch carried more transactions than one batch may: split it. */
+  batchTooLarge: 'BATCH_TOO_LARGE',
   /** ForwardTx reached an RN that is not RN_k under either side's epoch. */
   wrongRoute: 'WRONG_ROUTE',
   /** The two RNs disagree on the roster epoch and this one is behind: retry shortly. */
@@ -56,6 +58,7 @@ export const RECEPTION_STATUS: Readonly<Record<ReceptionErrorCode, status>> = {
   RATE_LIMITED: status.RESOURCE_EXHAUSTED,
   MEMPOOL_FULL: status.RESOURCE_EXHAUSTED,
   STREAM_TOO_LONG: status.RESOURCE_EXHAUSTED,
+  BATCH_TOO_LARGE: status.INVALID_ARGUMENT,
   WRONG_ROUTE: status.FAILED_PRECONDITION,
   ROSTER_MISMATCH: status.UNAVAILABLE,
   UNKNOWN_EPOCH: status.FAILED_PRECONDITION,

@@ -1,6 +1,18 @@
-import { status, type Server, type ServerUnaryCall, type ServiceError, type sendUnaryData } from '@grpc/grpc-js';
+import { status, type Server, type ServerDuplexStream, type ServerUnaryCall, type ServiceError, type sendUnaryData } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { ReceptionService, serviceErrorOf, toServiceError, type ReceptionServer, type Rejection, type SubmitResult } from '../../rpc/src/index.js';
+import type { Hash } from '../../protocol/src/types.js';
+import {
+  ReceptionService,
+  serviceErrorOf,
+  toServiceError,
+  type CoSignStreamRequest,
+  type CoSignStreamResponse,
+  type ReceptionServer,
+  type Rejection,
+  type SubmitResult,
+  type TxBatch,
+  type TxBatchResults,
+} from '../../rpc/src/index.js';
 import { RECEPTION_STATUS, ReceptionError, ReceptionErrorCode, UpstreamRejection } from './errors.js';
 import type { ReceptionNode } from './receptionNode.js';
 
@@ -13,20 +25,74 @@ function errorOf(err: unknown, log: Logger, method: string): ServiceError {
   return e;
 }
 
-function rejectionOf(err: unknown, log: Logger): Rejection {
+function rejectionOf(err: unknown, log: Logger, method: string): Rejection {
   if (err instanceof ReceptionError || err instanceof UpstreamRejection) return { code: err.code, message: err.message };
-  log.error({ err, method: 'SubmitTxStream' }, 'handler failed');
+  log.error({ err, method }, 'handler failed');
   return { code: 'INTERNAL', message: 'internal error' };
 }
 
+/** One streamed transaction's result: its id, or its refusal as a value. */
+function submitResultOf(submitted: Promise<Hash>, log: Logger, method: string): Promise<SubmitResult> {
+  return submitted.then(
+    (id): SubmitResult => ({ result: { $case: 'id', id: Buffer.from(id) } }),
+    (err: unknown): SubmitResult => ({ result: { $case: 'rejection', rejection: rejectionOf(err, log, method) } }),
+  );
+}
+
+/**
+ * Pauses a client's stream while `limit` or more of its requests are being processed, and
+ * resumes it below: a stream cannot make an RN hold more than its share of work at once.
+ */
+function throttle(call: { pause(): void; resume(): void }, limit: number) {
+  let open = 0;
+  let paused = false;
+  return {
+    get open() {
+      return open;
+    },
+    started(n: number): void {
+      open += n;
+      if (open >= limit && !paused) {
+        paused = true;
+        call.pause();
+      }
+    },
+    finished(n: number): void {
+      open -= n;
+      if (paused && open < limit) {
+        paused = false;
+        call.resume();
+      }
+    },
+  };
+}
+
 export interface ReceptionServiceHandle {
-  /** Answers CoSign calls a withholding (test-only) node is sitting on, so a stop does not hang. */
-  releaseHeld(): void;
+  /**
+   * Answers CoSign calls a withholding (test-only) node is sitting on, and ends the long-lived
+   * streams that peers and clients keep open, so that a stop does not wait out its grace period.
+   */
+  release(): void;
 }
 
 /** Thin handlers over ReceptionNode: check the request's shape, call the node, map the answer. */
 export function addReceptionService(server: Server, node: ReceptionNode, log: Logger): ReceptionServiceHandle {
   const held = new Set<sendUnaryData<never>>();
+  const streams = new Set<ServerDuplexStream<unknown, unknown>>();
+  /** Keeps a long-lived stream until it ends, so that release() can end it. */
+  const tracked = <Req, Res>(call: ServerDuplexStream<Req, Res>): ServerDuplexStream<Req, Res> => {
+    const c = call as ServerDuplexStream<unknown, unknown>;
+    streams.add(c);
+    const forget = () => streams.delete(c);
+    call.on('finish', forget);
+    call.on('cancelled', forget);
+    call.on('error', forget);
+    return call;
+  };
+  /** Writes unless the stream was ended meanwhile (released, or the client went away). */
+  const send = <Res>(call: ServerDuplexStream<unknown, Res>, res: Res): void => {
+    if (!call.cancelled && !call.writableEnded) call.write(res);
+  };
 
   function unary<Req, Res>(name: string, handle: (req: Req) => Promise<Res>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
@@ -42,35 +108,16 @@ export function addReceptionService(server: Server, node: ReceptionNode, log: Lo
 
     submitTxStream: (call, callback) => {
       const results: Promise<SubmitResult>[] = [];
-      const limit = node.options.streamConcurrency;
-      let open = 0;
-      let paused = false;
+      const work = throttle(call, node.options.streamConcurrency);
       call.on('data', (req: { transaction: Buffer }) => {
         if (results.length >= node.options.maxStreamRequests) {
           const message = `a stream carries at most ${node.options.maxStreamRequests} transactions`;
+          node.countRejections(ReceptionErrorCode.streamTooLong, 1);
           results.push(Promise.resolve({ result: { $case: 'rejection', rejection: { code: ReceptionErrorCode.streamTooLong, message } } }));
           return;
         }
-        open++;
-        results.push(
-          node
-            .submit(req.transaction)
-            .then(
-              (id): SubmitResult => ({ result: { $case: 'id', id: Buffer.from(id) } }),
-              (err: unknown): SubmitResult => ({ result: { $case: 'rejection', rejection: rejectionOf(err, log) } }),
-            )
-            .finally(() => {
-              open--;
-              if (paused && open < limit) {
-                paused = false;
-                call.resume();
-              }
-            }),
-        );
-        if (open >= limit && !paused) {
-          paused = true;
-          call.pause();
-        }
+        work.started(1);
+        results.push(submitResultOf(node.submit(req.transaction), log, 'SubmitTxStream').finally(() => work.finished(1)));
       });
       call.on('end', () => {
         void Promise.all(results).then((r) => callback(null, { results: r }));
@@ -78,7 +125,59 @@ export function addReceptionService(server: Server, node: ReceptionNode, log: Lo
       call.on('error', (err) => log.debug({ err: err.message }, 'submit stream failed'));
     },
 
+    submitTxBatches: (stream: ServerDuplexStream<TxBatch, TxBatchResults>) => {
+      const call = tracked(stream);
+      const work = throttle(call, node.options.streamConcurrency);
+      let batchesOpen = 0;
+      let ended = false;
+      const endIfDone = () => {
+        if (ended && batchesOpen === 0 && !call.writableEnded) call.end();
+      };
+      call.on('data', (batch: TxBatch) => {
+        const n = batch.transactions.length;
+        let results: Promise<SubmitResult[]>;
+        if (n > node.options.maxBatchTransactions) {
+          const rejection = { code: ReceptionErrorCode.batchTooLarge, message: `a batch carries at most ${node.options.maxBatchTransactions} transactions, this one ${n}: split it` };
+          results = Promise.resolve(batch.transactions.map((): SubmitResult => ({ result: { $case: 'rejection', rejection } })));
+          node.countRejections(ReceptionErrorCode.batchTooLarge, n);
+        } else {
+          work.started(n);
+          results = Promise.all(batch.transactions.map((tx) => submitResultOf(node.submit(tx), log, 'SubmitTxBatches'))).finally(() => work.finished(n));
+        }
+        batchesOpen++;
+        void results.then((r) => {
+          batchesOpen--;
+          send(call, { sequence: batch.sequence, results: r });
+          endIfDone();
+        });
+      });
+      call.on('end', () => {
+        ended = true;
+        endIfDone();
+      });
+      call.on('error', (err) => log.debug({ err: err.message }, 'submit batches stream failed'));
+    },
+
     forwardTx: unary('ForwardTx', async (req) => ({ id: Buffer.from(await node.forward(req.transaction, req.epoch)) })),
+
+    coSignStream: (stream: ServerDuplexStream<CoSignStreamRequest, CoSignStreamResponse>) => {
+      const call = tracked(stream);
+      call.on('data', (req: CoSignStreamRequest) => {
+        let answer: Uint8Array | null;
+        try {
+          answer = node.coSign(req.batch);
+        } catch (err) {
+          send(call, { sequence: req.sequence, answer: { $case: 'rejection', rejection: rejectionOf(err, log, 'CoSignStream') } });
+          return;
+        }
+        // null: test-only withholding; the asker's deadline settles the unanswered request.
+        if (answer !== null) send(call, { sequence: req.sequence, answer: { $case: 'cosignature', cosignature: Buffer.from(answer) } });
+      });
+      call.on('end', () => {
+        if (!call.writableEnded) call.end();
+      });
+      call.on('error', (err) => log.debug({ err: err.message }, 'co-sign stream failed'));
+    },
 
     coSign: (call, callback) => {
       let answer: Uint8Array | null;
@@ -100,9 +199,11 @@ export function addReceptionService(server: Server, node: ReceptionNode, log: Lo
   };
   server.addService(ReceptionService, impl);
   return {
-    releaseHeld() {
+    release() {
       for (const cb of held) cb(toServiceError(ReceptionErrorCode.stopping, 'stopping', RECEPTION_STATUS.STOPPING));
       held.clear();
+      for (const call of streams) if (!call.writableEnded) call.end();
+      streams.clear();
     },
   };
 }

@@ -33,6 +33,8 @@ export interface ReceptionNodeOptions {
   maxStreamRequests: number;
   /** Requests of one stream processed at once; the stream is paused past it. */
   streamConcurrency: number;
+  /** Transactions one SubmitTxBatches batch may carry. */
+  maxBatchTransactions: number;
   /** WatchRoster reconnect backoff, first and largest pause. */
   rosterBackoffMs: number;
   rosterBackoffMaxMs: number;
@@ -63,6 +65,8 @@ export const DEFAULT_RECEPTION_OPTIONS: Readonly<ReceptionNodeOptions> = {
   senderTableSize: 100_000,
   maxStreamRequests: 100_000,
   streamConcurrency: 256,
+  // ~600 KB of transfers: a few linger periods of a busy client, well under the message limit.
+  maxBatchTransactions: 4_096,
   rosterBackoffMs: 100,
   rosterBackoffMaxMs: 5_000,
   keptEpochs: 4,

@@ -9,7 +9,7 @@ import { encodePackage, signPackage } from '../../protocol/src/reception/recepti
 import { setValid, verdictBytes } from '../../protocol/src/reception/verdicts.js';
 import type { SignatureVerifier } from '../../protocol/src/signature.js';
 import type { Hash } from '../../protocol/src/types.js';
-import { codeOf, unary, type LogicClient, type ReceptionClient } from '../../rpc/src/index.js';
+import { codeOf, unary, type LogicClient } from '../../rpc/src/index.js';
 import { checkForm } from './admission/checkForm.js';
 import { feeOf } from './admission/fee.js';
 import { Mempool, type BufferedTransaction } from './admission/mempool.js';
@@ -23,6 +23,7 @@ import { withBackoff } from './batching/withBackoff.js';
 import { ReceptionError, ReceptionErrorCode, UpstreamRejection } from './errors.js';
 import type { ReceptionMetrics } from './metrics.js';
 import type { Byzantine } from './misbehaviour.js';
+import type { Peers } from './peers/receptionPeers.js';
 import type { ReceptionNodeOptions } from './options.js';
 import type { RosterFollower, RosterView } from './roster/rosterFollower.js';
 
@@ -46,7 +47,7 @@ export interface ReceptionNodeDependencies {
   pubkey: Uint8Array;
   verifier: SignatureVerifier;
   logic: LogicClient;
-  clientFor: (endpoint: string) => ReceptionClient;
+  peers: Peers;
   roster: RosterFollower;
   log: Logger;
   metrics: ReceptionMetrics;
@@ -241,7 +242,7 @@ export class ReceptionNode {
     const member = view.members[k];
     if (member === undefined) return this.direct(bytes, 'fallback');
     try {
-      const res = await unary(this.deps.clientFor(member.endpoint), 'forwardTx', { transaction: Buffer.from(bytes), epoch: view.epoch, fromIndex: view.self }, this.options.forwardTimeoutMs);
+      const res = await unary(this.deps.peers.clientFor(member.endpoint), 'forwardTx', { transaction: Buffer.from(bytes), epoch: view.epoch, fromIndex: view.self }, this.options.forwardTimeoutMs);
       this.deps.metrics.forwarded.inc();
       if (bytesEqual(res.id, d.id)) return d.id;
       this.deps.log.warn({ to: k }, 'RN_k answered with another id; handing the transaction to the logic node');
@@ -289,6 +290,11 @@ export class ReceptionNode {
       this.deps.metrics.mempool.set(this.mempool.size);
     }
     return d.id;
+  }
+
+  /** Counts `n` transactions a stream refused before they reached `submit` (too many in one stream or batch). */
+  countRejections(code: ReceptionErrorCode, n: number): void {
+    this.deps.metrics.rejected.inc({ reason: code }, n);
   }
 
   /** Counts a refusal decided here (or by the LN for us) by its code; RN_k counts its own. */
@@ -365,7 +371,7 @@ export class ReceptionNode {
     const drawn = committeeOf(hash, n, view.self, this.options.committeeSize);
     const asked = byz ? byz.committee(drawn, n, view.self) : drawn;
     const started = performance.now();
-    let { coSignatures, absent } = await collectCoSignatures(asked, view.members, batch, { clientFor: this.deps.clientFor, verifier: this.deps.verifier, timeoutMs: this.options.coSignTimeoutMs });
+    let { coSignatures, absent } = await collectCoSignatures(asked, view.members, batch, { peers: this.deps.peers, verifier: this.deps.verifier, timeoutMs: this.options.coSignTimeoutMs });
     m.coSignSeconds.observe((performance.now() - started) / 1000);
     m.coSignAbsent.inc(absent.length);
     // Every buffered transaction was verified on admission: RN_k's verdicts are all valid.

@@ -2,7 +2,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { publicKeyOf } from '../../protocol/src/keys.js';
 import { KeyCachingVerifier } from '../../protocol/src/keyCachingVerifier.js';
-import { createLogicClient, createReceptionClient, createServer, listen, startOpsHttp, stop as stopServer, type ReceptionClient } from '../../rpc/src/index.js';
+import { createLogicClient, createServer, listen, startOpsHttp, stop as stopServer } from '../../rpc/src/index.js';
 import { toHex } from '../../protocol/src/bytes.js';
 import { drainEndpoint } from './admin/drainEndpoint.js';
 import { ReceptionError, ReceptionErrorCode } from './errors.js';
@@ -10,6 +10,7 @@ import { addReceptionService } from './grpcServer.js';
 import { createReceptionMetrics } from './metrics.js';
 import { Byzantine, type Misbehaviour } from './misbehaviour.js';
 import { DEFAULT_RECEPTION_OPTIONS, type ReceptionNodeOptions } from './options.js';
+import { ReceptionPeers } from './peers/receptionPeers.js';
 import { ReceptionNode } from './receptionNode.js';
 import { RosterFollower } from './roster/rosterFollower.js';
 
@@ -55,12 +56,7 @@ export async function startReceptionNode(config: ReceptionNodeProcessConfig): Pr
   const verifier = new KeyCachingVerifier();
   const pubkey = publicKeyOf(config.key);
   const logic = createLogicClient(config.logic);
-  const peers = new Map<string, ReceptionClient>();
-  const clientFor = (endpoint: string): ReceptionClient => {
-    let c = peers.get(endpoint);
-    if (c === undefined) peers.set(endpoint, (c = createReceptionClient(endpoint)));
-    return c;
-  };
+  const peers = new ReceptionPeers();
   const roster = new RosterFollower({
     logic,
     leaderPubkey: config.leaderPubkey,
@@ -77,7 +73,7 @@ export async function startReceptionNode(config: ReceptionNodeProcessConfig): Pr
     pubkey,
     verifier,
     logic,
-    clientFor,
+    peers,
     roster,
     log: config.log,
     metrics,
@@ -103,6 +99,7 @@ export async function startReceptionNode(config: ReceptionNodeProcessConfig): Pr
     });
   } catch (err) {
     server.forceShutdown();
+    peers.close();
     logic.close();
     throw err;
   }
@@ -117,17 +114,17 @@ export async function startReceptionNode(config: ReceptionNodeProcessConfig): Pr
     async stop() {
       // The server keeps answering CoSign while the node drains: peers may still need us.
       await node.stop();
-      service.releaseHeld();
+      service.release();
       await stopServer(server, 2000);
       await ops.close();
-      for (const c of peers.values()) c.close();
+      peers.close();
       logic.close();
     },
   };
 }
 
 function validate(o: ReceptionNodeOptions): void {
-  const positive: (keyof ReceptionNodeOptions)[] = ['batchMs', 'committeeSize', 'coSignTimeoutMs', 'mempoolCapacity', 'senderRatePerSecond', 'senderBurst', 'senderTableSize', 'streamConcurrency', 'maxPackagesInFlight', 'keptEpochs'];
+  const positive: (keyof ReceptionNodeOptions)[] = ['batchMs', 'committeeSize', 'coSignTimeoutMs', 'mempoolCapacity', 'senderRatePerSecond', 'senderBurst', 'senderTableSize', 'streamConcurrency', 'maxBatchTransactions', 'maxPackagesInFlight', 'keptEpochs'];
   for (const k of positive) {
     if (!(o[k] > 0)) throw new ReceptionError(ReceptionErrorCode.invalidConfig, `${k} must be positive, got ${o[k]}`, { fatal: true });
   }

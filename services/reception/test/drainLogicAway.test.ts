@@ -62,8 +62,12 @@ describe('a drain while the logic node is away', () => {
         pubkey,
         verifier,
         logic: logic as unknown as LogicClient,
-        clientFor: () => {
-          throw new Error('no co-signer is ever asked');
+        peers: {
+          clientFor: () => {
+            throw new Error('no peer is ever called');
+          },
+          coSign: () => Promise.reject(new Error('no co-signer is ever asked')),
+          close: () => undefined,
         },
         roster,
         log: pino({ level: 'silent' }),

@@ -12,3 +12,4 @@ export * from './server.js';
 export * from './opsHttp.js';
 export * from './unary.js';
 export * from './admin.js';
+export * from './sequencedStream.js';

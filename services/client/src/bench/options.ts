@@ -14,9 +14,9 @@ export interface BenchOptions {
   verifySeconds: number;
   /** Send everything to the logic node's SubmitTx even when the roster could route to RNs. */
   direct: boolean;
-  /** Transactions per SubmitTxStream call. */
+  /** Transactions per batch on a reception node's SubmitTxBatches stream (at most MAX_CHUNK). */
   chunkSize: number;
-  /** Streams in flight per reception node. */
+  /** Batches in flight per reception node. */
   streamsPerRn: number;
   /**
    * Transfers submitted and not yet committed, at most (as-fast-as-possible runs): a closed loop,
@@ -44,6 +44,9 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   chunkSize: 500,
   streamsPerRn: 4,
 };
+
+/** A reception node's default bound on one batch (its `maxBatchTransactions`). */
+export const MAX_CHUNK = 4_096;
 
 /** Used when neither --count nor --duration is given. */
 export const DEFAULT_DURATION_S = 10;

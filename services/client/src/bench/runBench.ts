@@ -12,7 +12,7 @@ import { DEFAULT_LOAD_DRIVER_OPTIONS, LoadDriver } from './loadDriver.js';
 import { DEFAULT_DURATION_S, MAX_TRANSFER_AMOUNT, OPEN_ENDED_FUNDING, WINDOW_SLOTS, type BenchOptions } from './options.js';
 import { TransferSigner, type BenchAccount, type SignedTransfer } from './signer.js';
 import { TransferSource } from './transferSource.js';
-import { DirectSubmitter, StreamSubmitter, type Submitter } from './submitters.js';
+import { BatchStreamSubmitter, DirectSubmitter, type Submitter } from './submitters.js';
 import { SendPacer } from './sendPacer.js';
 import { measureVerifyCapacity } from './verifyCapacity.js';
 
@@ -147,11 +147,11 @@ export async function runBench(chain: ChainConnection, keysDir: string, options:
   // ---- routes ---------------------------------------------------------------------------------
   const useReception = !options.direct && roster.members.length >= DEFAULT_COMMITTEE_SIZE;
   const direct = new DirectSubmitter('logic', chain.logic);
-  const submitters: Submitter[] = useReception ? roster.members.map((m, i) => new StreamSubmitter(`rn-${i}`, m.endpoint)) : [direct];
+  const submitters: Submitter[] = useReception ? roster.members.map((m, i) => new BatchStreamSubmitter(`rn-${i}`, m.endpoint)) : [direct];
   const routeFor = useReception ? (tx: SignedTransfer) => routeOf(tx.signature, roster.members.length) : () => 0;
   hooks.note(
     useReception
-      ? `sending to ${roster.members.length} reception nodes, each transaction to its RN_k (WP 2.1), ${options.streamsPerRn} streams of ${options.chunkSize} per RN`
+      ? `sending to ${roster.members.length} reception nodes, each transaction to its RN_k (WP 2.1), one stream per RN, ${options.streamsPerRn} batches of up to ${options.chunkSize} in flight on each`
       : `sending to the logic node ${chain.endpoint} directly (${options.direct ? '--direct' : `roster of ${roster.members.length} < ${DEFAULT_COMMITTEE_SIZE}`})`,
   );
   const tracker = new CommitTracker(chain, status.height);

@@ -1,5 +1,5 @@
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { codeOf, createReceptionClient, unary, type LogicClient, type ReceptionClient } from '../../../rpc/src/index.js';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { codeOf, createReceptionClient, SequencedStream, unary, type LogicClient, type ReceptionClient, type TxBatch, type TxBatchResults } from '../../../rpc/src/index.js';
 import type { SignedTransfer } from './signer.js';
 
 /** What became of one transaction handed to a node. */
@@ -33,50 +33,58 @@ function outcomeOfCallError(err: ServiceError): SubmitOutcome {
 }
 
 /**
- * The codes a node answers for a transaction that is fine but came at a bad time (retry), or that
- * it already has (a retry of ours that had landed: accepted).
+ * Refusals of a transaction that is fine but came at a bad time: the logic node's overload and
+ * stop, and a reception node's back-pressure (a full buffer, a sender over its rate), which it
+ * answers per transaction inside a stream's results.
+ */
+const RETRY_LATER = new Set(['OVERLOADED', 'RESOURCE_EXHAUSTED', 'STOPPING', 'UNAVAILABLE', 'MEMPOOL_FULL', 'RATE_LIMITED']);
+
+/**
+ * What a refusal code means for the transaction: retry later, already there (a retry of ours
+ * that had landed: accepted), or refused for good.
  */
 function outcomeOfRejection(code: string, message: string): SubmitOutcome {
-  if (code === 'OVERLOADED' || code === 'RESOURCE_EXHAUSTED' || code === 'STOPPING' || code === 'UNAVAILABLE') return { kind: 'retry', reason: code, transport: false };
+  if (RETRY_LATER.has(code)) return { kind: 'retry', reason: code, transport: false };
   if (code === 'DUPLICATE') return { kind: 'accepted' };
   return { kind: 'rejected', code, message };
 }
 
-/** Streams per chunk: a deadline that a healthy RN meets with room (it answers on half-close). */
-const STREAM_DEADLINE_MS = 30_000;
+/** How long a chunk may wait for its answer: a healthy RN answers a chunk within a batch interval or two. */
+const CHUNK_DEADLINE_MS = 30_000;
 
-/** A reception node's SubmitTxStream: one client stream per chunk, one result per transaction. */
-export class StreamSubmitter implements Submitter {
+/**
+ * A reception node's SubmitTxBatches: one long-lived stream per RN, one message per chunk and one
+ * answer per chunk with a result per transaction. A chunk that gets no answer in time, or whose
+ * stream breaks, is retried like a failed call (the stream reopens for the next chunk).
+ */
+export class BatchStreamSubmitter implements Submitter {
   private readonly client: ReceptionClient;
+  private readonly stream: SequencedStream<TxBatch, TxBatchResults>;
 
   constructor(readonly name: string, readonly endpoint: string) {
-    this.client = createReceptionClient(endpoint);
+    const client = createReceptionClient(endpoint);
+    this.client = client;
+    this.stream = new SequencedStream((metadata) => client.submitTxBatches(metadata));
   }
 
-  submit(txs: readonly SignedTransfer[]): Promise<SubmitOutcome[]> {
-    return new Promise((resolve) => {
-      const call = this.client.submitTxStream(new Metadata(), { deadline: Date.now() + STREAM_DEADLINE_MS }, (err, res) => {
-        if (err) {
-          const o = outcomeOfCallError(err);
-          resolve(txs.map(() => o));
-          return;
-        }
-        resolve(
-          txs.map((_, i): SubmitOutcome => {
-            const r = res.results[i]?.result;
-            if (r === undefined) return { kind: 'retry', reason: 'NO_RESULT', transport: false };
-            if (r.$case === 'id') return { kind: 'accepted' };
-            return outcomeOfRejection(r.rejection.code, r.rejection.message);
-          }),
-        );
-      });
-      call.on('error', () => undefined); // reported through the callback
-      for (const tx of txs) call.write({ transaction: Buffer.from(tx.encoded.buffer, tx.encoded.byteOffset, tx.encoded.byteLength) });
-      call.end();
+  async submit(txs: readonly SignedTransfer[]): Promise<SubmitOutcome[]> {
+    let res: TxBatchResults;
+    try {
+      res = await this.stream.request({ transactions: txs.map((tx) => Buffer.from(tx.encoded.buffer, tx.encoded.byteOffset, tx.encoded.byteLength)) }, CHUNK_DEADLINE_MS);
+    } catch (err) {
+      const o = outcomeOfCallError(err as ServiceError);
+      return txs.map(() => o);
+    }
+    return txs.map((_, i): SubmitOutcome => {
+      const r = res.results[i]?.result;
+      if (r === undefined) return { kind: 'retry', reason: 'NO_RESULT', transport: false };
+      if (r.$case === 'id') return { kind: 'accepted' };
+      return outcomeOfRejection(r.rejection.code, r.rejection.message);
     });
   }
 
   close(): void {
+    this.stream.close();
     this.client.close();
   }
 }

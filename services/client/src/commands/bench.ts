@@ -1,4 +1,4 @@
-import { DEFAULT_BENCH_OPTIONS, type BenchOptions } from '../bench/options.js';
+import { DEFAULT_BENCH_OPTIONS, MAX_CHUNK, type BenchOptions } from '../bench/options.js';
 import { runBench, type BenchReport } from '../bench/runBench.js';
 import { ClientError, ClientErrorCode } from '../errors.js';
 import { parsePositiveInt, parseSeconds } from '../parse.js';
@@ -19,7 +19,7 @@ export function benchOptionsOf(ctx: CommandContext): BenchOptions {
     verify: ctx.values['verify'] === true,
     verifySeconds: optional(ctx, 'verify-seconds', parseSeconds) ?? DEFAULT_BENCH_OPTIONS.verifySeconds,
     direct: ctx.values['direct'] === true,
-    chunkSize: optional(ctx, 'chunk', (t, w) => parsePositiveInt(t, w, 50_000)) ?? DEFAULT_BENCH_OPTIONS.chunkSize,
+    chunkSize: optional(ctx, 'chunk', (t, w) => parsePositiveInt(t, w, MAX_CHUNK)) ?? DEFAULT_BENCH_OPTIONS.chunkSize,
     streamsPerRn: optional(ctx, 'streams', (t, w) => parsePositiveInt(t, w, 64)) ?? DEFAULT_BENCH_OPTIONS.streamsPerRn,
     window: optional(ctx, 'window', (t, w) => parsePositiveInt(t, w, 10_000_000)),
   };

@@ -1,8 +1,7 @@
-import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import { decodeCoSignature, verifyCoSignature, type CoSignature } from '../../../protocol/src/reception/coSignature.js';
 import type { RosterMember } from '../../../protocol/src/reception/roster.js';
 import type { SignatureVerifier } from '../../../protocol/src/signature.js';
-import type { CoSignResponse, ReceptionClient } from '../../../rpc/src/index.js';
+import type { Peers } from '../peers/receptionPeers.js';
 
 export interface Collected {
   coSignatures: CoSignature[];
@@ -21,19 +20,14 @@ export async function collectCoSignatures(
   committee: readonly number[],
   members: readonly RosterMember[],
   batch: Uint8Array,
-  deps: { clientFor: (endpoint: string) => ReceptionClient; verifier: SignatureVerifier; timeoutMs: number },
+  deps: { peers: Pick<Peers, 'coSign'>; verifier: SignatureVerifier; timeoutMs: number },
 ): Promise<Collected> {
-  const deadline = Date.now() + deps.timeoutMs;
   const answers = await Promise.all(
     committee.map(async (index): Promise<CoSignature | null> => {
       const member = members[index];
       if (member === undefined) return null;
       try {
-        const bytes = await new Promise<Uint8Array>((resolve, reject) => {
-          deps.clientFor(member.endpoint).coSign({ batch: Buffer.from(batch) }, new Metadata(), { deadline }, (err: ServiceError | null, res?: CoSignResponse) =>
-            err || res === undefined ? reject(err ?? new Error('empty answer')) : resolve(res.cosignature),
-          );
-        });
+        const bytes = await deps.peers.coSign(member.endpoint, batch, deps.timeoutMs);
         const c = decodeCoSignature(bytes);
         // The signer field is not signed: the member's key is what attributes the answer.
         return verifyCoSignature(c, member.pubkey, deps.verifier) ? { ...c, signer: index } : null;

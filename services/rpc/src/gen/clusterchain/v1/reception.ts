@@ -10,9 +10,11 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientUnaryCall,
   type ClientWritableStream,
+  type handleBidiStreamingCall,
   type handleClientStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -39,6 +41,22 @@ export interface SubmitResult {
     | undefined;
 }
 
+/** A batch of transactions on a SubmitTxBatches stream. */
+export interface TxBatch {
+  /** Chosen by the client, echoed in the answer; unique among the stream's unanswered batches. */
+  sequence: bigint;
+  /** Each transaction in its canonical encoding, signature included. */
+  transactions: Buffer[];
+}
+
+/** The answer to one TxBatch. */
+export interface TxBatchResults {
+  /** The batch's sequence. */
+  sequence: bigint;
+  /** One per transaction, in batch order. */
+  results: SubmitResult[];
+}
+
 export interface ForwardTxRequest {
   /** The transaction in its canonical encoding. */
   transaction: Buffer;
@@ -56,6 +74,28 @@ export interface CoSignRequest {
 export interface CoSignResponse {
   /** The canonical co-signature: this RN's signature over (batch hash, per-transaction verdicts). */
   cosignature: Buffer;
+}
+
+/** A CoSign request on a CoSignStream. */
+export interface CoSignStreamRequest {
+  /** Chosen by the asker, echoed in the answer. */
+  sequence: bigint;
+  /** The batch in its canonical encoding, as in CoSignRequest. */
+  batch: Buffer;
+}
+
+/** The answer to one CoSignStreamRequest: the co-signature, or why there is none. */
+export interface CoSignStreamResponse {
+  /** The request's sequence. */
+  sequence: bigint;
+  answer:
+    | //
+    /** As CoSignResponse.cosignature. */
+    { $case: "cosignature"; cosignature: Buffer }
+    | //
+    /** Refused (not drawn, unknown epoch, malformed…), with the code the unary CoSign would give. */
+    { $case: "rejection"; rejection: Rejection }
+    | undefined;
 }
 
 function createBaseSubmitTxStreamResponse(): SubmitTxStreamResponse {
@@ -226,6 +266,186 @@ export const SubmitResult: MessageFns<SubmitResult> = {
         break;
       }
     }
+    return message;
+  },
+};
+
+function createBaseTxBatch(): TxBatch {
+  return { sequence: 0n, transactions: [] };
+}
+
+export const TxBatch: MessageFns<TxBatch> = {
+  encode(message: TxBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.sequence);
+    }
+    for (const v of message.transactions) {
+      writer.uint32(18).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TxBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTxBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.transactions.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TxBatch {
+    return {
+      sequence: isSet(object.sequence) ? BigInt(object.sequence) : 0n,
+      transactions: globalThis.Array.isArray(object?.transactions)
+        ? object.transactions.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+    };
+  },
+
+  toJSON(message: TxBatch): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0n) {
+      obj.sequence = message.sequence.toString();
+    }
+    if (message.transactions?.length) {
+      obj.transactions = message.transactions.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TxBatch>, I>>(base?: I): TxBatch {
+    return TxBatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TxBatch>, I>>(object: I): TxBatch {
+    const message = createBaseTxBatch();
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    message.transactions = object.transactions?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseTxBatchResults(): TxBatchResults {
+  return { sequence: 0n, results: [] };
+}
+
+export const TxBatchResults: MessageFns<TxBatchResults> = {
+  encode(message: TxBatchResults, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.sequence);
+    }
+    for (const v of message.results) {
+      SubmitResult.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TxBatchResults {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTxBatchResults();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.results.push(SubmitResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TxBatchResults {
+    return {
+      sequence: isSet(object.sequence) ? BigInt(object.sequence) : 0n,
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => SubmitResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: TxBatchResults): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0n) {
+      obj.sequence = message.sequence.toString();
+    }
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => SubmitResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TxBatchResults>, I>>(base?: I): TxBatchResults {
+    return TxBatchResults.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TxBatchResults>, I>>(object: I): TxBatchResults {
+    const message = createBaseTxBatchResults();
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    message.results = object.results?.map((e) => SubmitResult.fromPartial(e)) || [];
     return message;
   },
 };
@@ -474,6 +694,214 @@ export const CoSignResponse: MessageFns<CoSignResponse> = {
   },
 };
 
+function createBaseCoSignStreamRequest(): CoSignStreamRequest {
+  return { sequence: 0n, batch: Buffer.alloc(0) };
+}
+
+export const CoSignStreamRequest: MessageFns<CoSignStreamRequest> = {
+  encode(message: CoSignStreamRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.sequence);
+    }
+    if (message.batch.length !== 0) {
+      writer.uint32(18).bytes(message.batch);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CoSignStreamRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCoSignStreamRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.batch = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CoSignStreamRequest {
+    return {
+      sequence: isSet(object.sequence) ? BigInt(object.sequence) : 0n,
+      batch: isSet(object.batch) ? Buffer.from(bytesFromBase64(object.batch)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: CoSignStreamRequest): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0n) {
+      obj.sequence = message.sequence.toString();
+    }
+    if (message.batch.length !== 0) {
+      obj.batch = base64FromBytes(message.batch);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CoSignStreamRequest>, I>>(base?: I): CoSignStreamRequest {
+    return CoSignStreamRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CoSignStreamRequest>, I>>(object: I): CoSignStreamRequest {
+    const message = createBaseCoSignStreamRequest();
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    message.batch = object.batch ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseCoSignStreamResponse(): CoSignStreamResponse {
+  return { sequence: 0n, answer: undefined };
+}
+
+export const CoSignStreamResponse: MessageFns<CoSignStreamResponse> = {
+  encode(message: CoSignStreamResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.sequence);
+    }
+    switch (message.answer?.$case) {
+      case "cosignature":
+        writer.uint32(18).bytes(message.answer.cosignature);
+        break;
+      case "rejection":
+        Rejection.encode(message.answer.rejection, writer.uint32(26).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CoSignStreamResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCoSignStreamResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.answer = { $case: "cosignature", cosignature: Buffer.from(reader.bytes()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.answer = { $case: "rejection", rejection: Rejection.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CoSignStreamResponse {
+    return {
+      sequence: isSet(object.sequence) ? BigInt(object.sequence) : 0n,
+      answer: isSet(object.cosignature)
+        ? { $case: "cosignature", cosignature: Buffer.from(bytesFromBase64(object.cosignature)) }
+        : isSet(object.rejection)
+        ? { $case: "rejection", rejection: Rejection.fromJSON(object.rejection) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: CoSignStreamResponse): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0n) {
+      obj.sequence = message.sequence.toString();
+    }
+    if (message.answer?.$case === "cosignature") {
+      obj.cosignature = base64FromBytes(message.answer.cosignature);
+    } else if (message.answer?.$case === "rejection") {
+      obj.rejection = Rejection.toJSON(message.answer.rejection);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CoSignStreamResponse>, I>>(base?: I): CoSignStreamResponse {
+    return CoSignStreamResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CoSignStreamResponse>, I>>(object: I): CoSignStreamResponse {
+    const message = createBaseCoSignStreamResponse();
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    switch (object.answer?.$case) {
+      case "cosignature": {
+        if (object.answer?.cosignature !== undefined && object.answer?.cosignature !== null) {
+          message.answer = { $case: "cosignature", cosignature: object.answer.cosignature };
+        }
+        break;
+      }
+      case "rejection": {
+        if (object.answer?.rejection !== undefined && object.answer?.rejection !== null) {
+          message.answer = { $case: "rejection", rejection: Rejection.fromPartial(object.answer.rejection) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
 export type ReceptionService = typeof ReceptionService;
 export const ReceptionService = {
   /** Client -> any RN: submit one transaction. The RN checks its form and routes it (step 1). */
@@ -500,6 +928,23 @@ export const ReceptionService = {
       Buffer.from(SubmitTxStreamResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubmitTxStreamResponse => SubmitTxStreamResponse.decode(value),
   },
+  /**
+   * Client -> RN_k: one long-lived stream for load, the way a wallet gateway or the bench keeps
+   * each RN busy. Every request is a batch of transactions; every response answers one batch,
+   * named by its sequence, with one result per transaction in batch order. Batches may be
+   * answered out of order. A refused transaction or batch does not end the stream. One call and
+   * one message per batch instead of one call per chunk and one message per transaction: what
+   * grpc-js costs a call and a message is, on a loaded RN, the price of several verifications.
+   */
+  submitTxBatches: {
+    path: "/clusterchain.v1.Reception/SubmitTxBatches" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: TxBatch): Buffer => Buffer.from(TxBatch.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TxBatch => TxBatch.decode(value),
+    responseSerialize: (value: TxBatchResults): Buffer => Buffer.from(TxBatchResults.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TxBatchResults => TxBatchResults.decode(value),
+  },
   /** RN_i -> RN_k, k chosen by sample(first 20 bits of the signature) under `epoch` (step 1). */
   forwardTx: {
     path: "/clusterchain.v1.Reception/ForwardTx" as const,
@@ -520,6 +965,22 @@ export const ReceptionService = {
     responseSerialize: (value: CoSignResponse): Buffer => Buffer.from(CoSignResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CoSignResponse => CoSignResponse.decode(value),
   },
+  /**
+   * RN_k -> a committee peer: CoSign over one long-lived stream per peer, for the batches of
+   * every interval. Each response names the request it answers; a request may go unanswered (a
+   * withholding member), which the asker's own deadline settles. The unary CoSign stays for a
+   * logic node's challenges.
+   */
+  coSignStream: {
+    path: "/clusterchain.v1.Reception/CoSignStream" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: CoSignStreamRequest): Buffer => Buffer.from(CoSignStreamRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CoSignStreamRequest => CoSignStreamRequest.decode(value),
+    responseSerialize: (value: CoSignStreamResponse): Buffer =>
+      Buffer.from(CoSignStreamResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CoSignStreamResponse => CoSignStreamResponse.decode(value),
+  },
 } as const;
 
 export interface ReceptionServer extends UntypedServiceImplementation {
@@ -530,10 +991,26 @@ export interface ReceptionServer extends UntypedServiceImplementation {
    * when the client half-closes. A refused transaction does not end the stream.
    */
   submitTxStream: handleClientStreamingCall<SubmitTxRequest, SubmitTxStreamResponse>;
+  /**
+   * Client -> RN_k: one long-lived stream for load, the way a wallet gateway or the bench keeps
+   * each RN busy. Every request is a batch of transactions; every response answers one batch,
+   * named by its sequence, with one result per transaction in batch order. Batches may be
+   * answered out of order. A refused transaction or batch does not end the stream. One call and
+   * one message per batch instead of one call per chunk and one message per transaction: what
+   * grpc-js costs a call and a message is, on a loaded RN, the price of several verifications.
+   */
+  submitTxBatches: handleBidiStreamingCall<TxBatch, TxBatchResults>;
   /** RN_i -> RN_k, k chosen by sample(first 20 bits of the signature) under `epoch` (step 1). */
   forwardTx: handleUnaryCall<ForwardTxRequest, SubmitTxResponse>;
   /** RN_k -> a committee peer: verify this whole batch and co-sign the verdicts (steps 2-3). */
   coSign: handleUnaryCall<CoSignRequest, CoSignResponse>;
+  /**
+   * RN_k -> a committee peer: CoSign over one long-lived stream per peer, for the batches of
+   * every interval. Each response names the request it answers; a request may go unanswered (a
+   * withholding member), which the asker's own deadline settles. The unary CoSign stays for a
+   * logic node's challenges.
+   */
+  coSignStream: handleBidiStreamingCall<CoSignStreamRequest, CoSignStreamResponse>;
 }
 
 export interface ReceptionClient extends Client {
@@ -573,6 +1050,17 @@ export interface ReceptionClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SubmitTxStreamResponse) => void,
   ): ClientWritableStream<SubmitTxRequest>;
+  /**
+   * Client -> RN_k: one long-lived stream for load, the way a wallet gateway or the bench keeps
+   * each RN busy. Every request is a batch of transactions; every response answers one batch,
+   * named by its sequence, with one result per transaction in batch order. Batches may be
+   * answered out of order. A refused transaction or batch does not end the stream. One call and
+   * one message per batch instead of one call per chunk and one message per transaction: what
+   * grpc-js costs a call and a message is, on a loaded RN, the price of several verifications.
+   */
+  submitTxBatches(): ClientDuplexStream<TxBatch, TxBatchResults>;
+  submitTxBatches(options: Partial<CallOptions>): ClientDuplexStream<TxBatch, TxBatchResults>;
+  submitTxBatches(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<TxBatch, TxBatchResults>;
   /** RN_i -> RN_k, k chosen by sample(first 20 bits of the signature) under `epoch` (step 1). */
   forwardTx(
     request: ForwardTxRequest,
@@ -605,6 +1093,18 @@ export interface ReceptionClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CoSignResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * RN_k -> a committee peer: CoSign over one long-lived stream per peer, for the batches of
+   * every interval. Each response names the request it answers; a request may go unanswered (a
+   * withholding member), which the asker's own deadline settles. The unary CoSign stays for a
+   * logic node's challenges.
+   */
+  coSignStream(): ClientDuplexStream<CoSignStreamRequest, CoSignStreamResponse>;
+  coSignStream(options: Partial<CallOptions>): ClientDuplexStream<CoSignStreamRequest, CoSignStreamResponse>;
+  coSignStream(
+    metadata: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<CoSignStreamRequest, CoSignStreamResponse>;
 }
 
 export const ReceptionClient = makeGenericClientConstructor(
