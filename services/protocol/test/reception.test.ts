@@ -10,7 +10,7 @@ import { decodePackage, encodePackage, signPackage } from '../src/reception/rece
 import { decodeRoster, encodeRoster, openSignedRoster, signRoster } from '../src/reception/roster.js';
 import { Misconduct, decodeExclusion, encodeExclusion } from '../src/reception/exclusion.js';
 import { checkPackage, PackageDropCode, type AcceptedPackage, type PackageCheck, type PackageCheckContext } from '../src/reception/checkPackage.js';
-import { checkVerdictShape, isValid, setValid } from '../src/reception/verdicts.js';
+import { checkVerdictShape, isValid, judgeTransactions, setValid } from '../src/reception/verdicts.js';
 import { buildPackage, makeCluster, makeTransactions, secretKey, verifier, type Cluster } from './support/receptionFixture.js';
 
 const cluster = makeCluster(12);
@@ -70,6 +70,14 @@ describe('routing and committees (WP 2.1 steps 1–2)', () => {
         for (const n of [8, 8, 13]) expect(routeOf(sig, n)).toBe(sample(seed, n, 1)[0]);
       }
     }
+  });
+
+  it('when a batch is judged, then a bit is set exactly for each transaction that decodes and verifies, whether or not the whole batch decodes', () => {
+    const bits = (v: Uint8Array, n: number) => Array.from({ length: n }, (_, i) => (isValid(v, i) ? 1 : 0));
+    expect(bits(judgeTransactions(txs, verifier), txs.length)).toEqual(txs.map((_, i) => (FORGED.has(i) ? 0 : 1)));
+    const mixed = [txs[0]!, txs[3]!, Uint8Array.from([1, 2, 3]), txs[1]!, txs[2]!.subarray(0, 40), txs[4]!];
+    expect(bits(judgeTransactions(mixed, verifier), mixed.length)).toEqual([1, 0, 0, 1, 0, 1]);
+    expect(judgeTransactions([], verifier)).toEqual(new Uint8Array(0));
   });
 
   it('when a signature has the wrong length, then routing refuses it with a code', () => {

@@ -1,5 +1,5 @@
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
-import { decodeTransaction } from '../codec/transaction.js';
+import { decodeTransaction, decodeTransactions, type DecodedTransaction } from '../codec/transaction.js';
 import type { SignatureVerifier } from '../signature.js';
 
 /**
@@ -38,9 +38,28 @@ export function checkVerdictShape(verdicts: Verdicts, count: number): void {
   }
 }
 
-/** What an honest RN says of a batch: each transaction decodes and its signature verifies. */
+/**
+ * What an honest RN says of a batch: each transaction decodes and its signature verifies.
+ *
+ * A batch from an honest RN_k decodes whole (RN_k decoded each transaction on admission), so the
+ * ids are hashed in one native call; only a batch holding an undecodable transaction, which
+ * only a lying RN_k sends, is judged one transaction at a time.
+ */
 export function judgeTransactions(transactions: readonly Uint8Array[], verifier: SignatureVerifier): Verdicts {
   const verdicts = new Uint8Array(verdictBytes(transactions.length));
+  let decoded: DecodedTransaction[] | undefined;
+  try {
+    decoded = decodeTransactions(transactions);
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err;
+  }
+  if (decoded !== undefined) {
+    for (let i = 0; i < decoded.length; i++) {
+      const { tx, id } = decoded[i] as DecodedTransaction;
+      if (verifier.verify(tx.signature, id, tx.pubkey)) setValid(verdicts, i);
+    }
+    return verdicts;
+  }
   for (let i = 0; i < transactions.length; i++) {
     let ok = false;
     try {
