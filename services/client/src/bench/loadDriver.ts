@@ -1,4 +1,3 @@
-import { bytesToKey } from '../../../protocol/src/bytes.js';
 import type { SignedTransfer } from './signer.js';
 import type { SubmitOutcome, Submitter } from './submitters.js';
 
@@ -56,7 +55,8 @@ export interface DriverEvents {
  */
 export class LoadDriver {
   private readonly routes: Route[];
-  private readonly attempts = new Map<string, number>();
+  /** Sends so far of each transaction in the driver, by the object itself: no key to build per send. */
+  private readonly attempts = new Map<SignedTransfer, number>();
   private wake: (() => void) | null = null;
   accepted = 0;
   rejected = 0;
@@ -137,9 +137,9 @@ export class LoadDriver {
     r.inflightTxs += chunk.length;
     const now = Date.now();
     for (const tx of chunk) {
-      const key = bytesToKey(tx.id);
-      if (!this.attempts.has(key)) this.events.onFirstSend(tx, now);
-      this.attempts.set(key, (this.attempts.get(key) ?? 0) + 1);
+      const sent = this.attempts.get(tx);
+      if (sent === undefined) this.events.onFirstSend(tx, now);
+      this.attempts.set(tx, (sent ?? 0) + 1);
     }
     const submitter = r.failedOver && this.fallback !== null ? this.fallback : r.submitter;
     let outcomes: SubmitOutcome[];
@@ -155,10 +155,10 @@ export class LoadDriver {
       const tx = chunk[i] as SignedTransfer;
       if (o.kind === 'accepted') {
         this.accepted++;
-        this.attempts.delete(bytesToKey(tx.id));
+        this.attempts.delete(tx);
         this.events.onAccepted?.(tx);
       } else if (o.kind === 'rejected') this.reject(tx, o.code, o.message);
-      else if ((this.attempts.get(bytesToKey(tx.id)) ?? 0) >= this.options.maxAttempts) this.reject(tx, 'GAVE_UP', `still ${o.reason} after ${this.options.maxAttempts} attempts`);
+      else if ((this.attempts.get(tx) ?? 0) >= this.options.maxAttempts) this.reject(tx, 'GAVE_UP', `still ${o.reason} after ${this.options.maxAttempts} attempts`);
       else {
         retry.push(tx);
         if (o.transport) transport = true;
@@ -185,7 +185,7 @@ export class LoadDriver {
 
   private reject(tx: SignedTransfer, code: string, message: string): void {
     this.rejected++;
-    this.attempts.delete(bytesToKey(tx.id));
+    this.attempts.delete(tx);
     this.rejectionsByCode.set(code, (this.rejectionsByCode.get(code) ?? 0) + 1);
     this.events.onRejected?.(tx, code, message);
   }
