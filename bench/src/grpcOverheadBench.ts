@@ -8,7 +8,9 @@ import {
   type ReceptionClient,
   type ReceptionServer,
   type SubmitResult,
+  SequencedStream,
   type TxBatch,
+  type TxBatchResults,
 } from '../../services/rpc/src/index.js';
 
 /**
@@ -20,7 +22,9 @@ import {
  * Issue 3 §6 asks the reception layer for 0.7× of verify capacity; every transaction crosses at
  * least one streamed message, and every batch one CoSign call per committee peer. Reported next
  * to one verification measured in the same run, these say how much of the budget the transport
- * alone takes (README, "Throughput through the reception layer").
+ * alone takes (README, "Throughput through the reception layer"). The last two figures compare,
+ * per transaction, the bench's old way in (a SubmitTxStream call per 16-transaction chunk) with
+ * its way now (16-transaction batches on one SubmitTxBatches stream), in the same run.
  */
 export interface GrpcOverheadOptions {
   /** Transactions streamed per measurement. */
@@ -32,6 +36,10 @@ export interface GrpcOverheadResult {
   grpc_stream_call_cpu_us: number;
   /** CPU per message streamed in a call (framing, protobuf, an answer per message), µs. */
   grpc_stream_message_cpu_us: number;
+  /** CPU per transaction sent as the bench now sends: SubmitTxStream calls of SHORT_STREAM messages (the baseline), µs. */
+  grpc_chunk_call_tx_cpu_us: number;
+  /** CPU per transaction in SHORT_STREAM-transaction batches on one long-lived SubmitTxBatches stream, µs. */
+  grpc_batch_stream_tx_cpu_us: number;
 }
 
 /** The two stream lengths the per-call and per-message costs are solved from. */
@@ -79,6 +87,29 @@ function oneStream(client: ReceptionClient, messages: number, transaction: Buffe
   });
 }
 
+/** Process CPU per transaction, sending `total` in batches of `perBatch` over one SubmitTxBatches stream, LANES batches in flight. */
+async function cpuPerBatchedTransaction(client: ReceptionClient, perBatch: number, total: number): Promise<number> {
+  const transactions = Array.from({ length: perBatch }, () => Buffer.alloc(TRANSACTION_BYTES, 7));
+  const stream = new SequencedStream<TxBatch, TxBatchResults>((md) => client.submitTxBatches(md));
+  const batches = Math.ceil(total / perBatch);
+  let started = 0;
+  const lane = async (): Promise<void> => {
+    while (started < batches) {
+      started++;
+      const res = await stream.request({ transactions }, 30_000);
+      if (res.results.length !== perBatch) throw new Error(`${res.results.length} results for ${perBatch} transactions`);
+    }
+  };
+  try {
+    const before = process.cpuUsage();
+    await Promise.all(Array.from({ length: LANES }, lane));
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / (batches * perBatch);
+  } finally {
+    stream.close();
+  }
+}
+
 /** Process CPU (user + system) per transaction, streaming `total` of them `perStream` a call. */
 async function cpuPerTransaction(client: ReceptionClient, perStream: number, total: number): Promise<number> {
   const transaction = Buffer.alloc(TRANSACTION_BYTES, 7);
@@ -112,18 +143,26 @@ export async function benchGrpcOverhead(opts: GrpcOverheadOptions = {}): Promise
     // Warm-up: lets V8 optimise grpc-js's paths before the clock starts.
     await cpuPerTransaction(client, SHORT_STREAM, Math.min(total, 20_000));
     await cpuPerTransaction(client, LONG_STREAM, Math.min(total, 20_000));
+    await cpuPerBatchedTransaction(client, SHORT_STREAM, Math.min(total, 20_000));
     const shorts: number[] = [];
     const longs: number[] = [];
+    const batched: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       shorts.push(await cpuPerTransaction(client, SHORT_STREAM, total));
       longs.push(await cpuPerTransaction(client, LONG_STREAM, total));
+      batched.push(await cpuPerBatchedTransaction(client, SHORT_STREAM, total));
     }
     const short = median(shorts);
     const long = median(longs);
     // cost per tx at n messages a stream = message + call / n; two lengths give both.
     const call = ((short - long) * SHORT_STREAM * LONG_STREAM) / (LONG_STREAM - SHORT_STREAM);
     const message = long - call / LONG_STREAM;
-    return { grpc_stream_call_cpu_us: Math.round(call), grpc_stream_message_cpu_us: +message.toFixed(1) };
+    return {
+      grpc_stream_call_cpu_us: Math.round(call),
+      grpc_stream_message_cpu_us: +message.toFixed(1),
+      grpc_chunk_call_tx_cpu_us: +short.toFixed(1),
+      grpc_batch_stream_tx_cpu_us: +median(batched).toFixed(1),
+    };
   } finally {
     client.close();
     await stop(server, 1_000);

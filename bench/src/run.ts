@@ -28,7 +28,7 @@ log('verify: native vs reference, one core each…');
 const verify = await benchVerify({ seconds: quick ? 0.5 : 2 });
 log('mpt: ours vs @ethereumjs/mpt…');
 const mpt = await benchMpt(quick ? 5_000 : 20_000, 3);
-log('grpc: CPU of a SubmitTxStream call and of each streamed message…');
+log('grpc: CPU of a SubmitTxStream call, of each streamed message, and of a transaction batched on a SubmitTxBatches stream…');
 const grpc = await benchGrpcOverhead({ transactions: quick ? 10_000 : 40_000 });
 log('ledger baseline (plain Map)…');
 const baseline = child('baseline');
@@ -50,6 +50,8 @@ const results = {
   peak_rss_mb: ledger.peak_rss_mb,
   grpc_stream_call_cpu_us: grpc.grpc_stream_call_cpu_us,
   grpc_stream_message_cpu_us: grpc.grpc_stream_message_cpu_us,
+  grpc_chunk_call_tx_cpu_us: grpc.grpc_chunk_call_tx_cpu_us,
+  grpc_batch_stream_tx_cpu_us: grpc.grpc_batch_stream_tx_cpu_us,
   ratios: {
     ledger_vs_baseline: +((ledger.ledger_transfers_per_s as number) / (baseline.baseline_map_transfers_per_s as number)).toFixed(3),
     mpt_vs_ethereumjs: +(mpt.mpt_updates_per_s / mpt.ethereumjs_mpt_updates_per_s).toFixed(1),
@@ -57,6 +59,7 @@ const results = {
     // In verifications: what moving one transaction through gRPC costs next to checking it once.
     grpc_message_vs_verify: +((grpc.grpc_stream_message_cpu_us * verify.verify_per_s_fast) / 1e6).toFixed(2),
     grpc_call_vs_verify: +((grpc.grpc_stream_call_cpu_us * verify.verify_per_s_fast) / 1e6).toFixed(2),
+    grpc_batch_stream_vs_chunk_calls: +(grpc.grpc_batch_stream_tx_cpu_us / grpc.grpc_chunk_call_tx_cpu_us).toFixed(3),
   },
   targets: {
     ledger_transfers_per_s: '>= 100000',
@@ -77,6 +80,8 @@ const rows: [string, number | string, string][] = [
   ['peak_rss_mb', results.peak_rss_mb as number, 'ledger run; target <= 1000'],
   ['grpc_stream_call_cpu_us', results.grpc_stream_call_cpu_us, `${results.ratios.grpc_call_vs_verify}x one verification; client + server`],
   ['grpc_stream_message_cpu_us', results.grpc_stream_message_cpu_us, `${results.ratios.grpc_message_vs_verify}x one verification; client + server`],
+  ['grpc_chunk_call_tx_cpu_us', results.grpc_chunk_call_tx_cpu_us, 'per transaction: a SubmitTxStream call per 16 (baseline)'],
+  ['grpc_batch_stream_tx_cpu_us', results.grpc_batch_stream_tx_cpu_us, `${results.ratios.grpc_batch_stream_vs_chunk_calls}x baseline: 16 a batch on one SubmitTxBatches stream`],
 ];
 console.log('| figure | value | note |\n| --- | ---: | --- |');
 for (const [k, v, note] of rows) console.log(`| ${k} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} | ${note} |`);
