@@ -47,9 +47,6 @@ function throttle(call: { pause(): void; resume(): void }, limit: number) {
   let open = 0;
   let paused = false;
   return {
-    get open() {
-      return open;
-    },
     started(n: number): void {
       open += n;
       if (open >= limit && !paused) {
