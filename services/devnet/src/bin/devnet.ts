@@ -17,18 +17,44 @@ import { fundedAccounts, initDevnet } from '../initDevnet.js';
 import { devnetLayout, ephemeralPortClash, parsePortRange, portSpan, portsOf, type DevnetConfig } from '../layout.js';
 import { Supervisor } from '../supervisor.js';
 
-const { values } = parseArgs({
-  options: {
-    dir: { type: 'string', default: '.devnet' },
-    'reception-nodes': { type: 'string', default: '8' },
-    'slot-ms': { type: 'string', default: '1000' },
-    'batch-ms': { type: 'string', default: '300' },
-    'committee-size': { type: 'string', default: '7' },
-    'base-port': { type: 'string', default: '7100' },
-    'funded-accounts': { type: 'string', default: '4' },
-    reset: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: make devnet DEVNET_ARGS="…"  (or node dist/services/devnet/src/bin/devnet.js …)
+  --dir DIR               data, keys and logs (default .devnet)
+  --reception-nodes N     reception nodes (default 8)
+  --slot-ms MS            block slot (default 1000)
+  --batch-ms MS           reception batch interval (default 300)
+  --committee-size N      co-signing committee, RN_k included (default 7)
+  --base-port PORT        first of the ports the nodes listen on (default 7100)
+  --funded-accounts N     accounts funded at genesis (default 4)
+  --reset                 delete DIR and start a new chain
+  --help                  this text
+`;
+
+const FLAGS = {
+  dir: { type: 'string', default: '.devnet' },
+  'reception-nodes': { type: 'string', default: '8' },
+  'slot-ms': { type: 'string', default: '1000' },
+  'batch-ms': { type: 'string', default: '300' },
+  'committee-size': { type: 'string', default: '7' },
+  'base-port': { type: 'string', default: '7100' },
+  'funded-accounts': { type: 'string', default: '4' },
+  reset: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function parseFlags() {
+  try {
+    return parseArgs({ options: FLAGS }).values;
+  } catch (err) {
+    process.stderr.write(`devnet: ${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseFlags();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 function int(name: keyof typeof values, min: number, max: number): number {
   const raw = values[name];
