@@ -138,24 +138,20 @@ export class LogicNode {
    * or whose nonce is used are dropped. Returns how many went back.
    */
   private async recoverIntake(): Promise<number> {
-    const entries = await this.journal.replay((key, err) => this.deps.log.error({ key: toHex(key), err }, 'dropping an intake journal entry that does not decode'));
+    const { transactions, keys } = await this.journal.replay((key, err) => this.deps.log.error({ key: toHex(key), err }, 'dropping an intake journal entry that does not decode'));
     // A committed transaction usually used its nonce, but not always (INSUFFICIENT_FEE takes none): ask the index too.
-    const committed = await this.txIndex.committed(entries.map((t) => t.id));
-    const settled: Hash[] = [];
+    const committed = await this.txIndex.committed(transactions.map((t) => t.id));
+    const recovered: TrustedTransaction[] = [];
     const block = this.nextBlockNumber();
-    let recovered = 0;
-    for (const [i, t] of entries.entries()) {
+    for (const [i, t] of transactions.entries()) {
       const sender = senderKey(t.tx.pubkey);
-      if (committed[i] === true || t.tx.nonce < this.nonceOf(sender) || !this.pool.add(t, block)) {
-        settled.push(t.id);
-        continue;
-      }
+      if (committed[i] === true || t.tx.nonce < this.nonceOf(sender) || !this.pool.add(t, block)) continue;
       if (sender === this.producerKey) this.ownPending++;
-      recovered++;
+      recovered.push(t);
     }
-    await this.journal.forget(settled);
+    await this.journal.replace(keys, recovered);
     this.deps.metrics.pending.set(this.pool.size);
-    return recovered;
+    return recovered.length;
   }
 
   /** The node's address: the block producer's, earning fees of transactions that name no committee. */
@@ -231,9 +227,9 @@ export class LogicNode {
     }
     this.rememberBatch(decoded.decodedBatch.hash, decoded.hash);
     this.deps.metrics.packages.inc({ outcome: check.selfVerified ? 'self_verified' : 'trusted' });
-    const queued = this.queueChecked(check, new Set(excluded));
+    const { queued, encoded: received } = this.queueChecked(check, new Set(excluded));
     // Durable before RN_k hears "accepted": after that nobody would send these again.
-    await this.journal.record(queued);
+    await this.journal.record(queued, received);
     if (check.absent.length > 0) void this.challengeAbsent(check, decoded.batch, decoded.hash);
     return { accepted: queued.length, excluded };
   }
@@ -265,21 +261,24 @@ export class LogicNode {
     if (!this.pool.add(t, this.nextBlockNumber())) throw new NodeError(NodeErrorCode.duplicate, 'the transaction is already pending');
     this.deps.metrics.transactionsQueued.inc({ path: 'direct' });
     this.deps.metrics.pending.set(this.pool.size);
-    await this.journal.record([t]);
+    await this.journal.record([t], [encoded]);
     return d.id;
   }
 
-  /** Queues a checked package's transactions; returns those newly queued (not already pending). */
-  private queueChecked(check: AcceptedPackage, excluded: ReadonlySet<number>): TrustedTransaction[] {
+  /** Queues a checked package's transactions; returns those newly queued (not already pending), with their bytes as received. */
+  private queueChecked(check: AcceptedPackage, excluded: ReadonlySet<number>): { queued: TrustedTransaction[]; encoded: Uint8Array[] } {
     const batch = check.batch;
     const roster = this.roster.rosterOf(batch.epoch);
     // WP 5: the fee goes to the RNs that verified the transaction, liars left out.
     const feeRecipients = check.committee.filter((m) => !excluded.has(m)).map((m) => addressKey(addressOf((roster?.members[m] as RosterMember).pubkey)));
     const block = this.nextBlockNumber();
     const queued: TrustedTransaction[] = [];
-    for (const { decoded } of check.transactions) {
+    const encoded: Uint8Array[] = [];
+    for (const { index, decoded } of check.transactions) {
       const t: TrustedTransaction = feeRecipients.length > 0 ? { tx: decoded.tx, id: decoded.id, feeRecipients } : { tx: decoded.tx, id: decoded.id };
-      if (this.pool.add(t, block)) queued.push(t);
+      if (!this.pool.add(t, block)) continue;
+      queued.push(t);
+      encoded.push(batch.transactions[index] as Uint8Array);
     }
     this.deps.metrics.transactionsQueued.inc({ path: 'committee' }, queued.length);
     this.deps.metrics.pending.set(this.pool.size);
@@ -295,7 +294,7 @@ export class LogicNode {
         }
       }
     }
-    return queued;
+    return { queued, encoded };
   }
 
   private rememberBatch(batchHash: Hash, packageHash: Hash): void {
@@ -327,11 +326,13 @@ export class LogicNode {
     );
     const id = transactionId(tx);
     this.ownPending++;
-    this.pool.add({ tx, id }, this.nextBlockNumber());
+    // The same object to the pool and the journal: the journal counts settlement by object.
+    const t: TrustedTransaction = { tx, id };
+    this.pool.add(t, this.nextBlockNumber());
     this.deps.metrics.transactionsQueued.inc({ path: 'system' });
     // roster.exclude marks the members excluded before its first await: a concurrent package
     // naming the same liar must find it excluded, or the liar would be recorded twice.
-    const [next] = await Promise.all([this.roster.exclude(members), this.journal.record([{ tx, id }])]);
+    const [next] = await Promise.all([this.roster.exclude(members), this.journal.record([t])]);
     for (const m of members) {
       this.deps.metrics.exclusions.inc({ misconduct: MISCONDUCT_NAMES[m.misconduct] });
       this.deps.log.warn(
@@ -445,7 +446,7 @@ export class LogicNode {
     const ids = taken.block.map((t) => t.id);
     await this.txIndex.add({ height: block.header.height, ids, summaries: block.summaries });
     this.pool.settle(taken.block);
-    await this.journal.forget([...ids, ...taken.stale.map((t) => t.id), ...taken.gapExpired.map((t) => t.id)]);
+    await this.journal.forget([...taken.block, ...taken.stale, ...taken.gapExpired]);
     const own = taken.block.filter((t) => senderKey(t.tx.pubkey) === this.producerKey).length;
     this.ownPending -= BigInt(own);
     const m = this.deps.metrics;
