@@ -14,10 +14,13 @@ const NOT_A_POINT = 2;
  * the same accounts all day — so the nodes, which spend most of their CPU verifying, keep the
  * points of recent keys and verify against those.
  *
- * A direct-mapped table in two flat buffers: bucket = a keyed mix of the key's first bytes, and a
- * hit needs all 33 bytes equal. No object or string per key and no per-lookup allocation besides
- * one view: a string-keyed Map ate half the saving. A colliding key replaces the older one, so
- * an attacker cycling or aiming fresh keys only makes misses, and a miss (conversion, then a
+ * A two-way set-associative table in two flat buffers: set = a keyed mix of the key's first
+ * bytes, a hit needs all 33 bytes equal in one of the set's two slots, and a miss replaces the
+ * slot used less recently. No object or string per key and no per-lookup allocation besides one
+ * view: a string-keyed Map ate half the saving. Two ways, because one thrashed: 2,000 senders
+ * in 65,536 direct-mapped slots leave ~30 pairs sharing a slot, each pair converting at every
+ * alternation (0.5% of a reception node's CPU); with two ways a set needs three keys to thrash.
+ * An attacker cycling or aiming fresh keys only makes misses, and a miss (conversion, then a
  * verification against the point) costs about what a plain verification did.
  *
  * Same verdicts as NativeVerifier on every input (the signature differential runs both): the
@@ -32,57 +35,71 @@ export class KeyCachingVerifier implements SignatureVerifier {
   readonly #keys: Uint8Array;
   readonly #points: Uint8Array;
   readonly #state: Uint8Array;
+  /** Per set: which of its two slots was used last. */
+  readonly #recent: Uint8Array;
   hits = 0;
   misses = 0;
 
-  /** @param capacity buckets, rounded up to a power of two (65,536: ~6.4 MB). */
+  /** @param capacity slots, rounded up to a power of two, at least 2 (65,536: ~6.4 MB). */
   constructor(dependencies: { lib?: NativeSecp256k1; capacity?: number; seed?: number } = {}) {
     this.#lib = dependencies.lib ?? nativeSecp256k1();
     const bits = Math.max(1, Math.ceil(Math.log2(Math.max(2, dependencies.capacity ?? 65_536))));
-    this.#shift = 32 - bits;
-    // Keyed per process, so nobody can aim keys at another sender's bucket from outside.
+    const setBits = bits - 1;
+    // A shift of 32 would shift by 0 in JavaScript: a single set takes no bits of the mix.
+    this.#shift = setBits === 0 ? -1 : 32 - setBits;
+    // Keyed per process, so nobody can aim keys at another sender's set from outside.
     this.#seed = (dependencies.seed ?? Math.floor(Math.random() * 0x1_0000_0000)) | 0;
-    const buckets = 1 << bits;
-    this.#keys = new Uint8Array(buckets * PUBLIC_KEY_LENGTH);
-    this.#points = new Uint8Array(buckets * POINT_BYTES);
-    this.#state = new Uint8Array(buckets);
+    const slots = 1 << bits;
+    this.#keys = new Uint8Array(slots * PUBLIC_KEY_LENGTH);
+    this.#points = new Uint8Array(slots * POINT_BYTES);
+    this.#state = new Uint8Array(slots);
+    this.#recent = new Uint8Array(slots / 2);
   }
 
   verify(signature: Uint8Array, digest: Uint8Array, pubkey: Uint8Array): boolean {
     if (!hasContractShape(signature, digest, pubkey)) return false;
-    const bucket = this.#lookup(pubkey);
-    if (this.#state[bucket] !== POINT) return false;
+    const slot = this.#lookup(pubkey);
+    if (this.#state[slot] !== POINT) return false;
     try {
-      return this.#lib.ecdsaVerify(signature, digest, this.#points.subarray(bucket * POINT_BYTES, (bucket + 1) * POINT_BYTES)) === true;
+      return this.#lib.ecdsaVerify(signature, digest, this.#points.subarray(slot * POINT_BYTES, (slot + 1) * POINT_BYTES)) === true;
     } catch {
       // r or s ≥ n: the wrapper throws instead of returning false (see NativeVerifier).
       return false;
     }
   }
 
-  /** The key's bucket, holding its point (or NOT_A_POINT) after a conversion on a miss. */
+  /** The key's slot, holding its point (or NOT_A_POINT) after a conversion on a miss. */
   #lookup(pubkey: Uint8Array): number {
     const head = ((pubkey[1] as number) | ((pubkey[2] as number) << 8) | ((pubkey[3] as number) << 16) | ((pubkey[4] as number) << 24)) ^ this.#seed;
     const mixed = Math.imul(head ^ (head >>> 16) ^ ((pubkey[0] as number) << 5) ^ ((pubkey[32] as number) << 13), 0x9e3779b1);
-    const bucket = mixed >>> this.#shift;
-    const keys = this.#keys;
-    const base = bucket * PUBLIC_KEY_LENGTH;
-    if (this.#state[bucket] !== EMPTY) {
-      let i = 0;
-      while (i < PUBLIC_KEY_LENGTH && keys[base + i] === pubkey[i]) i++;
-      if (i === PUBLIC_KEY_LENGTH) {
+    const set = this.#shift < 0 ? 0 : mixed >>> this.#shift;
+    for (let way = 0; way < 2; way++) {
+      const slot = 2 * set + way;
+      if (this.#state[slot] !== EMPTY && this.#holds(slot, pubkey)) {
         this.hits++;
-        return bucket;
+        this.#recent[set] = way;
+        return slot;
       }
     }
     this.misses++;
-    keys.set(pubkey, base);
+    const way = this.#recent[set] === 0 ? 1 : 0;
+    const slot = 2 * set + way;
+    this.#recent[set] = way;
+    this.#keys.set(pubkey, slot * PUBLIC_KEY_LENGTH);
     try {
-      this.#lib.publicKeyConvert(pubkey, false, this.#points.subarray(bucket * POINT_BYTES, (bucket + 1) * POINT_BYTES));
-      this.#state[bucket] = POINT;
+      this.#lib.publicKeyConvert(pubkey, false, this.#points.subarray(slot * POINT_BYTES, (slot + 1) * POINT_BYTES));
+      this.#state[slot] = POINT;
     } catch {
-      this.#state[bucket] = NOT_A_POINT; // x ≥ p, or no point has this x: never valid
+      this.#state[slot] = NOT_A_POINT; // x ≥ p, or no point has this x: never valid
     }
-    return bucket;
+    return slot;
+  }
+
+  #holds(slot: number, pubkey: Uint8Array): boolean {
+    const keys = this.#keys;
+    const base = slot * PUBLIC_KEY_LENGTH;
+    let i = 0;
+    while (i < PUBLIC_KEY_LENGTH && keys[base + i] === pubkey[i]) i++;
+    return i === PUBLIC_KEY_LENGTH;
   }
 }

@@ -23,15 +23,30 @@ describe('KeyCachingVerifier', () => {
     expect({ hits: v.hits, misses: v.misses }).toEqual({ hits: 2, misses: 1 });
   });
 
-  it('when two keys share a bucket, then the newer replaces the older, and both still verify', () => {
+  it('when more keys than slots take turns, then they are converted again, and all still verify', () => {
     const v = new KeyCachingVerifier({ capacity: 2, seed: 0 });
     const keys = [1, 2, 3, 4, 5, 6].map(signer);
     const d = digestOf(7);
     for (const k of keys) expect(v.verify(k.sign(d), d, k.pubkey)).toBe(true);
-    expect(v.misses).toBe(6); // 6 keys, 2 buckets: all new
+    expect(v.misses).toBe(6); // 6 keys, 2 slots: all new
     for (const k of keys) expect(v.verify(k.sign(d), d, k.pubkey)).toBe(true);
     expect(v.hits + v.misses).toBe(12);
     expect(v.misses).toBeGreaterThan(6); // evicted ones were converted again
+  });
+
+  it('when two keys share a set, then both stay cached; a third replaces the one used less recently', () => {
+    const v = new KeyCachingVerifier({ capacity: 2, seed: 0 }); // one set of two slots
+    const [a, b, c] = [11, 12, 13].map(signer) as [ReturnType<typeof signer>, ReturnType<typeof signer>, ReturnType<typeof signer>];
+    const d = digestOf(11);
+    const check = (k: typeof a) => expect(v.verify(k.sign(d), d, k.pubkey)).toBe(true);
+    for (let i = 0; i < 5; i++) [a, b].forEach(check);
+    expect({ hits: v.hits, misses: v.misses }).toEqual({ hits: 8, misses: 2 });
+    check(a); // b is now the less recent
+    check(c); // replaces b
+    check(a);
+    expect({ hits: v.hits, misses: v.misses }).toEqual({ hits: 10, misses: 3 });
+    check(b);
+    expect(v.misses).toBe(4);
   });
 
   it('when the negated key (same x, other prefix) follows a cached key, then it gets its own point and the signature fails', () => {
