@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { ProtocolError, ProtocolErrorCode } from '../src/errors.js';
 import { publicKeyOf, signDigest } from '../src/keys.js';
@@ -78,6 +79,18 @@ describe('routing and committees (WP 2.1 steps 1–2)', () => {
     const mixed = [txs[0]!, txs[3]!, Uint8Array.from([1, 2, 3]), txs[1]!, txs[2]!.subarray(0, 40), txs[4]!];
     expect(bits(judgeTransactions(mixed, verifier), mixed.length)).toEqual([1, 0, 0, 1, 0, 1]);
     expect(judgeTransactions([], verifier)).toEqual(new Uint8Array(0));
+  });
+
+  it('when the first draw of a seed falls past the rejection limit, then routing takes the next draw, as sample does', () => {
+    // Seed 01 6d e0 under a roster of 60,000: the first u32 of SHA-256(seed ‖ 0⁸) is ≥ 2³² − (2³² mod 60,000).
+    const seed = Uint8Array.of(0x01, 0x6d, 0xe0);
+    const first = createHash('sha256').update(seed).update(new Uint8Array(8)).digest().readUInt32BE(0);
+    expect(first).toBeGreaterThanOrEqual(2 ** 32 - (2 ** 32 % 60_000));
+    const sig = new Uint8Array(64).fill(0x33);
+    sig.set(seed);
+    sig[2] = 0xe7; // the low nibble is not part of the seed
+    expect(routeOf(sig, 60_000)).toBe(sample(seed, 60_000, 1)[0]);
+    expect(routeOf(sig, 60_000)).not.toBe(first % 60_000);
   });
 
   it('when a signature has the wrong length, then routing refuses it with a code', () => {

@@ -1,4 +1,5 @@
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
+import { sha256Spans } from '../hash.js';
 import { sample } from '../sample.js';
 import { SIGNATURE_LENGTH } from '../params.js';
 import { MAX_COMMITTEE_SIZE, MAX_ROSTER_MEMBERS } from './params.js';
@@ -25,11 +26,32 @@ export function routeOf(signature: Uint8Array, rosterSize: number): number {
   const b2 = (signature[2] as number) & 0xf0;
   const table = routeTableFor(rosterSize);
   const slot = (b0 << 12) | (b1 << 4) | (b2 >>> 4);
-  const known = table?.[slot] ?? 0;
+  if (table === undefined) return sample(Uint8Array.of(b0, b1, b2), rosterSize, 1)[0] as number; // refuses the size
+  const known = table[slot] as number;
   if (known !== 0) return known - 1;
-  const k = sample(Uint8Array.of(b0, b1, b2), rosterSize, 1)[0] as number;
-  if (table !== undefined) table[slot] = k + 1;
+  const k = firstDraw(b0, b1, b2, rosterSize);
+  table[slot] = k + 1;
   return k;
+}
+
+/** sample(seed, n, 1)'s input, seed ‖ counter 0, and its digest: reused, routing allocates nothing. */
+const DRAW_INPUT = new Uint8Array(3 + 8);
+const DRAW_SPAN = Uint32Array.of(0, DRAW_INPUT.length);
+const DRAW_DIGEST = new Uint8Array(32);
+
+/**
+ * sample(seed, n, 1) for a 3-byte seed: its first candidate, the first u32 of SHA-256(seed ‖ 0),
+ * nearly always lands under the rejection limit and is the draw; only otherwise does sample run.
+ * A memo miss is the common case (2^20 seeds), and sample's sets and views cost more than the hash.
+ */
+function firstDraw(b0: number, b1: number, b2: number, n: number): number {
+  DRAW_INPUT[0] = b0;
+  DRAW_INPUT[1] = b1;
+  DRAW_INPUT[2] = b2;
+  sha256Spans(DRAW_INPUT, DRAW_SPAN, 1, DRAW_DIGEST, null);
+  const candidate = (((DRAW_DIGEST[0] as number) << 24) | ((DRAW_DIGEST[1] as number) << 16) | ((DRAW_DIGEST[2] as number) << 8) | (DRAW_DIGEST[3] as number)) >>> 0;
+  if (candidate < 0x100000000 - (0x100000000 % n)) return candidate % n;
+  return sample(Uint8Array.of(b0, b1, b2), n, 1)[0] as number;
 }
 
 /** The memo of one roster size; undefined for a size `sample` would refuse (it throws then). */
