@@ -139,7 +139,16 @@ export function addReceptionService(server: Server, node: ReceptionNode, log: Lo
           node.countRejections(ReceptionErrorCode.batchTooLarge, n);
         } else {
           work.started(n);
-          results = Promise.all(batch.transactions.map((tx) => submitResultOf(node.submit(tx), log, 'SubmitTxBatches'))).finally(() => work.finished(n));
+          results = node
+            .submitMany(batch.transactions)
+            .then((submitted) =>
+              submitted.map(({ id, error }): SubmitResult =>
+                id !== undefined ? { result: { $case: 'id', id: Buffer.from(id) } } : { result: { $case: 'rejection', rejection: rejectionOf(error, log, 'SubmitTxBatches') } },
+              ),
+              // Only a defect gets here (refusals are values): every transaction hears INTERNAL, the stream goes on.
+              (err: unknown) => batch.transactions.map((): SubmitResult => ({ result: { $case: 'rejection', rejection: rejectionOf(err, log, 'SubmitTxBatches') } })),
+            )
+            .finally(() => work.finished(n));
         }
         batchesOpen++;
         void results.then((r) => {

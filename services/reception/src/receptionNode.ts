@@ -10,7 +10,7 @@ import { setValid, verdictBytes } from '../../protocol/src/reception/verdicts.js
 import type { SignatureVerifier } from '../../protocol/src/signature.js';
 import type { Hash } from '../../protocol/src/types.js';
 import { codeOf, unary, type LogicClient } from '../../rpc/src/index.js';
-import { checkForm } from './admission/checkForm.js';
+import { checkForm, checkForms } from './admission/checkForm.js';
 import { feeOf } from './admission/fee.js';
 import { Mempool, type BufferedTransaction } from './admission/mempool.js';
 import { RateMeter } from './admission/rateMeter.js';
@@ -26,6 +26,9 @@ import type { Byzantine } from './misbehaviour.js';
 import type { Peers } from './peers/receptionPeers.js';
 import type { ReceptionNodeOptions } from './options.js';
 import type { RosterFollower, RosterView } from './roster/rosterFollower.js';
+
+/** One transaction's outcome in `submitMany`: its id, or what `submit` would have thrown. */
+export type Submitted = { id: Hash; error?: undefined } | { error: unknown; id?: undefined };
 
 /** Room left in a batch for its framing: a batch must stay under MAX_BATCH_BYTES once encoded. */
 const BATCH_FRAMING_SLACK = 64 * 1024;
@@ -205,6 +208,55 @@ export class ReceptionNode {
       if (k === view.self) return this.buffer(d, bytes);
       return this.forwardTo(view, k, d, bytes);
     });
+  }
+
+  /**
+   * SubmitTxBatches: `submit` of each of many client transactions, with the same checks, order
+   * and outcomes, one result each in order. The ones routed here (this RN is their RN_k: the
+   * bulk of a routing client's load) are admitted in one synchronous pass, with their ids hashed
+   * in one native call and no promise per transaction; only forwarding and the direct path wait.
+   */
+  async submitMany(txs: readonly Uint8Array[]): Promise<Submitted[]> {
+    const n = txs.length;
+    this.deps.metrics.received.inc(n);
+    this.rate.mark(n);
+    let view: RosterView & { self: number };
+    try {
+      view = this.member();
+      if (this.draining) throw new ReceptionError(ReceptionErrorCode.draining, 'this reception node is draining before it is replaced; send the transaction to another reception node');
+    } catch (err) {
+      if (err instanceof ReceptionError) this.deps.metrics.rejected.inc({ reason: err.code }, n);
+      return txs.map(() => ({ error: err }));
+    }
+    const out: Submitted[] = new Array<Submitted>(n);
+    const waiting: Promise<void>[] = [];
+    const later = (i: number, run: () => Promise<Hash>) => {
+      waiting.push(this.counted(run).then((id) => void (out[i] = { id }), (error: unknown) => void (out[i] = { error })));
+    };
+    const forms = checkForms(txs);
+    const sparse = this.sparsePath(view);
+    for (let i = 0; i < n; i++) {
+      const d = forms[i] as DecodedTransaction | ReceptionError;
+      const bytes = txs[i] as Uint8Array;
+      try {
+        if (d instanceof ReceptionError) throw d;
+        if (!this.limiter.take(bytesToKey(d.tx.pubkey))) {
+          throw new ReceptionError(ReceptionErrorCode.rateLimited, 'this sender is over its submission rate; slow down');
+        }
+        if (sparse !== null) {
+          later(i, () => this.direct(bytes, sparse));
+          continue;
+        }
+        const k = routeOf(d.tx.signature, view.members.length);
+        if (k === view.self) out[i] = { id: this.buffer(d, bytes) };
+        else later(i, () => this.forwardTo(view, k, d, bytes));
+      } catch (err) {
+        if (err instanceof ReceptionError) this.deps.metrics.rejected.inc({ reason: err.code });
+        out[i] = { error: err };
+      }
+    }
+    if (waiting.length > 0) await Promise.all(waiting);
+    return out;
   }
 
   /** ForwardTx: RN_i chose this RN as RN_k under `epoch`. */

@@ -55,6 +55,25 @@ describe('the long-lived streams of a reception node: SubmitTxBatches and CoSign
     }
   });
 
+  it('when a well-formed batch mixes transactions routed here and elsewhere, forged ones and a repeat, then each gets what SubmitTx gives it, refusals counted here only for what was decided here', async () => {
+    const stream = batches(5);
+    try {
+      const rejected = async (rn: number, reason: string) =>
+        (await c.rns[rn]!.registry.getSingleMetric('clusterchain_reception_rejected_transactions_total')!.get()).values.filter((v) => v.labels['reason'] === reason).reduce((s, v) => s + v.value, 0);
+      const [here, there] = [routedTo(5), routedTo(6)];
+      const [forgedHere, forgedThere] = [routedTo(5, { forged: true }), routedTo(6, { forged: true })];
+      const before = { here: c.rns[5]!.node.buffered, there: c.rns[6]!.node.buffered, badHere: await rejected(5, 'BAD_SIGNATURE'), badThere: await rejected(6, 'BAD_SIGNATURE') };
+      const txs = [here, there, forgedHere, here, forgedThere];
+      const res = await stream.request({ transactions: txs.map((t) => Buffer.from(t)) }, 5_000);
+      expect(res.results.map(said)).toEqual([idOf(here), idOf(there), 'BAD_SIGNATURE', idOf(here), 'BAD_SIGNATURE']);
+      expect([c.rns[5]!.node.buffered, c.rns[6]!.node.buffered]).toEqual([before.here + 1, before.there + 1]);
+      // RN_k counts its own refusals; RN_i passes RN_k's on without counting them again.
+      expect([await rejected(5, 'BAD_SIGNATURE'), await rejected(6, 'BAD_SIGNATURE')]).toEqual([before.badHere + 1, before.badThere + 1]);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('when batches are in flight together, then each answer names its own batch', async () => {
     const stream = batches(3);
     try {

@@ -1,4 +1,4 @@
-import { decodeTransaction, MAX_TRANSACTION_BYTES, type DecodedTransaction } from '../../../protocol/src/codec/transaction.js';
+import { decodeTransaction, decodeTransactions, MAX_TRANSACTION_BYTES, type DecodedTransaction } from '../../../protocol/src/codec/transaction.js';
 import { ProtocolError } from '../../../protocol/src/errors.js';
 import { ReceptionError, ReceptionErrorCode } from '../errors.js';
 
@@ -17,4 +17,28 @@ export function checkForm(bytes: Uint8Array): DecodedTransaction {
     if (err instanceof ProtocolError) throw new ReceptionError(ReceptionErrorCode.malformed, `transaction: ${err.message}`, { cause: err, meta: { protocolCode: err.code } });
     throw err;
   }
+}
+
+/**
+ * checkForm of each of many transactions: the decoded one, or the ReceptionError checkForm
+ * would throw. When all are well formed (a client's batch, nearly always) they are decoded in one
+ * pass with their ids hashed in one native call; otherwise each is checked alone, so the errors
+ * are exactly checkForm's.
+ */
+export function checkForms(txs: readonly Uint8Array[]): (DecodedTransaction | ReceptionError)[] {
+  if (txs.every((bytes) => bytes.length <= MAX_TRANSACTION_BYTES)) {
+    try {
+      return decodeTransactions(txs);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+    }
+  }
+  return txs.map((bytes) => {
+    try {
+      return checkForm(bytes);
+    } catch (err) {
+      if (err instanceof ReceptionError) return err;
+      throw err;
+    }
+  });
 }
