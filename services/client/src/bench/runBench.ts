@@ -80,6 +80,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PRESIGN_HEADROOM = 1.1;
 /** ...but at most this many (~250 MB of signed transfers): past it, the rest are signed as they go. */
 const PRESIGN_MAX = 500_000;
+/**
+ * Commit polls per slot (20 to 100 ms apart). A commit counts from when a poll sees it, so the
+ * poll delay is part of every latency figure and holds the closed loop's window: at a quarter
+ * slot it added 125 ms on average. A poll that finds nothing new is one GetStatus.
+ */
+const POLLS_PER_SLOT = 20;
 /** The closed loop's pacer lets this much of a slot's window go at once. */
 const PACER_BURST_MS = 50;
 
@@ -172,7 +178,7 @@ export async function runBench(chain: ChainConnection, keysDir: string, options:
     { ...DEFAULT_LOAD_DRIVER_OPTIONS, chunkSize: options.chunkSize, streamsPerRoute: useReception ? options.streamsPerRn : 4 },
   );
   let pollError: unknown = null;
-  tracker.start(Math.max(50, Math.min(250, slotMs / 4)), (err) => (pollError = err));
+  tracker.start(Math.max(20, Math.min(100, slotMs / POLLS_PER_SLOT)), (err) => (pollError = err));
 
   /** Waits until every expected transaction committed, or none did for `stallSlots` slots. */
   const waitForCommits = async (stallSlots: number): Promise<void> => {
