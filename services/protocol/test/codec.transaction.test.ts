@@ -5,6 +5,7 @@ import {
   decodeTransaction,
   encodeTransaction,
   encodeUnsignedTransaction,
+  isWellFormedTransaction,
   MAX_TRANSACTION_BYTES,
   transactionId,
 } from '../src/codec/transaction.js';
@@ -383,5 +384,69 @@ describe('transaction codec: zero-copy decoding', () => {
     const { tx, id } = decodeTransaction(Buffer.from(VALID));
     expect(hex(encodeTransaction(tx))).toBe(hex(VALID));
     expect(hex(id)).toBe(hex(decodeTransaction(VALID).id));
+  });
+});
+
+describe('isWellFormedTransaction: the committee member\'s check, without decoding', () => {
+  const decodes = (bytes: Uint8Array): boolean => {
+    try {
+      decodeTransaction(bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('when any transaction, damaged transaction or noise is checked, then it says exactly whether decodeTransaction takes it', () => {
+    fc.assert(
+      fc.property(fc.oneof(arbTransaction().map(encodeTransaction), arbDamaged(arbTransaction().map(encodeTransaction)), arbNoise()), (bytes) => {
+        expect(isWellFormedTransaction(bytes)).toBe(decodes(bytes));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('when the varints and lengths sit at their limits, then it agrees with decodeTransaction on each side of them', () => {
+    const longest = (value: bigint, bytes: number) => {
+      const out = leb128(value);
+      while (out.length < bytes) out.push(0); // padded with groups of zero: only the shortest form is canonical
+      return out;
+    };
+    const cases: Uint8Array[] = [
+      VALID,
+      rawTx({ nonce: leb128(U64_MAX) }),
+      rawTx({ nonce: leb128(U64_MAX + 1n) }),
+      rawTx({ nonce: [0x80, 0x00] }),
+      rawTx({ nonce: [0x00] }),
+      rawTx({ amount: leb128(U128_MAX) }),
+      rawTx({ amount: leb128(U128_MAX + 1n) }),
+      rawTx({ gasLimit: leb128(1n << 127n) }),
+      rawTx({ gasLimit: leb128(1n << 128n) }),
+      rawTx({ gasLimit: [...fill(18, 0xff), 0x03] }),
+      rawTx({ gasLimit: [...fill(18, 0xff), 0x04] }),
+      rawTx({ gasLimit: [...fill(19, 0xff), 0x01] }),
+      rawTx({ code: [...leb128(MAX_CODE_BYTES), ...fill(MAX_CODE_BYTES, 1)] }),
+      rawTx({ code: [...leb128(MAX_CODE_BYTES + 1), ...fill(MAX_CODE_BYTES + 1, 1)] }),
+      rawTx({ data: [...leb128(MAX_DATA_BYTES), ...fill(MAX_DATA_BYTES, 1)] }),
+      rawTx({ data: [...leb128(MAX_DATA_BYTES + 1), ...fill(MAX_DATA_BYTES + 1, 1)] }),
+      rawTx({ code: [0x83, 0x00, 0xaa, 0xbb, 0xcc] }),
+      rawTx({ code: longest(0n, 5) }),
+      rawTx({ code: [0xff, 0xff, 0xff, 0xff, 0x0f] }),
+      rawTx({ code: [0xff, 0xff, 0xff, 0xff, 0x10] }),
+      rawTx({ data: [...leb128(5), 0xdd, 0xee] }),
+      rawTx({ flags: [0], to: [] }),
+      rawTx({ flags: [0] }),
+      rawTx({ flags: [1], to: TO.slice(0, 19) }),
+      rawTx({ flags: [2] }),
+      rawTx({ version: [2] }),
+      rawTx({ pubkey: [0x04, ...fill(32, 0x11)] }),
+      rawTx({ signature: fill(63, 0x22) }),
+      rawTx({ signature: fill(65, 0x22) }),
+      VALID.subarray(0, 1),
+      new Uint8Array(0),
+    ];
+    for (const bytes of cases) expect([hex(bytes).slice(0, 40), isWellFormedTransaction(bytes)]).toEqual([hex(bytes).slice(0, 40), decodes(bytes)]);
+    expect(cases.filter(isWellFormedTransaction).length).toBeGreaterThan(5); // both outcomes are exercised
+    expect(cases.filter((b) => !isWellFormedTransaction(b)).length).toBeGreaterThan(15);
   });
 });

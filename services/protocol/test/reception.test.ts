@@ -93,6 +93,17 @@ describe('routing and committees (WP 2.1 steps 1–2)', () => {
     expect(routeOf(sig, 60_000)).not.toBe(first % 60_000);
   });
 
+  it('when the judged transactions are views into one batch buffer, then the verdicts are those of separate copies', () => {
+    const garbage = Uint8Array.from([1, 1, 0x80]);
+    const list = [txs[0]!, txs[3]!, garbage, txs[1]!.subarray(0, 60), txs[5]!, Uint8Array.of(...txs[6]!, 0), txs[7]!, txs[8]!];
+    const decoded = decodeBatch(encodeBatch({ epoch: 1n, leader: 0, sequence: 0n, createdAtMs: 0n, transactions: list })).transactions;
+    expect(decoded.every((t) => t.buffer === decoded[0]!.buffer && t.byteOffset > 0)).toBe(true);
+    const expected = [1, 0, 0, 0, 1, 0, 0, 1];
+    const bits = (v: Uint8Array) => expected.map((_, i) => (isValid(v, i) ? 1 : 0));
+    expect(bits(judgeTransactions(decoded, verifier))).toEqual(expected);
+    expect(bits(judgeTransactions(list.map((t) => t.slice()), verifier))).toEqual(expected);
+  });
+
   it('when a signature has the wrong length, then routing refuses it with a code', () => {
     expect(() => routeOf(new Uint8Array(63), 8)).toThrow(expect.objectContaining({ code: ProtocolErrorCode.invalidField }));
   });

@@ -152,6 +152,58 @@ export function decodeTransactions(encoded: readonly Uint8Array[]): DecodedTrans
   return out;
 }
 
+/**
+ * True exactly when decodeTransaction(bytes) would succeed, without building the transaction: a
+ * committee member only needs to know the bytes are a transaction, then hashes and verifies
+ * them, and a well-formed one's parts sit at fixed places from its end (pubkey, then the
+ * 64-byte signature; the id is SHA-256 of all but the signature). The same checks as readFields
+ * and end(), in the same order, with the varints checked but not materialized as bigints; a
+ * property test holds the two equal on mutated and random input.
+ */
+export function isWellFormedTransaction(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  if (n < 2 || bytes[0] !== TRANSACTION_VERSION || ((bytes[1] as number) & ~KNOWN_FLAGS) !== 0) return false;
+  let pos = skipVarint(bytes, 2, 64);
+  if (pos < 0) return false;
+  if ((bytes[1] as number) & FLAG_HAS_TO) pos += ADDRESS_LENGTH;
+  pos = skipVarint(bytes, pos, 128);
+  if (pos < 0) return false;
+  pos = skipVarint(bytes, pos, 128);
+  if (pos < 0) return false;
+  pos = skipLengthPrefixed(bytes, pos, MAX_CODE_BYTES);
+  if (pos < 0) return false;
+  pos = skipLengthPrefixed(bytes, pos, MAX_DATA_BYTES);
+  if (pos < 0 || pos + PUBLIC_KEY_LENGTH + SIGNATURE_LENGTH !== n) return false;
+  return bytes[pos] === 0x02 || bytes[pos] === 0x03;
+}
+
+/** The position after a canonical varint of at most `bits` bits at `pos`, or -1 (ByteReader.varint's checks). */
+function skipVarint(bytes: Uint8Array, pos: number, bits: number): number {
+  const maxBytes = Math.ceil(bits / 7);
+  for (let i = 0; i < maxBytes; i++) {
+    if (pos >= bytes.length) return -1;
+    const byte = bytes[pos++] as number;
+    if ((byte & 0x80) !== 0) continue;
+    if (byte === 0 && i > 0) return -1; // a redundant trailing group
+    // Only the widest form can overflow: its last group holds the top bits - 7·i of the value.
+    if (i === maxBytes - 1 && byte >= 2 ** (bits - 7 * i)) return -1;
+    return pos;
+  }
+  return -1;
+}
+
+/** The position after a length-prefixed field of at most `max` bytes at `pos`, or -1 (ByteReader.bytes's checks). */
+function skipLengthPrefixed(bytes: Uint8Array, pos: number, max: number): number {
+  if (pos >= bytes.length) return -1;
+  let length = 0;
+  const start = pos;
+  const end = skipVarint(bytes, pos, 32);
+  if (end < 0) return -1;
+  for (let i = end - 1; i >= start; i--) length = length * 128 + ((bytes[i] as number) & 0x7f);
+  if (length > max || end + length > bytes.length) return -1;
+  return end + length;
+}
+
 /** Decodes exactly one transaction; trailing bytes are refused. */
 export function decodeTransaction(bytes: Uint8Array): DecodedTransaction {
   const r = new ByteReader(bytes);

@@ -1,5 +1,7 @@
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
-import { decodeTransaction, decodeTransactions, type DecodedTransaction } from '../codec/transaction.js';
+import { isWellFormedTransaction } from '../codec/transaction.js';
+import { HASH_LENGTH, sha256Spans } from '../hash.js';
+import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../params.js';
 import type { SignatureVerifier } from '../signature.js';
 
 /**
@@ -41,34 +43,46 @@ export function checkVerdictShape(verdicts: Verdicts, count: number): void {
 /**
  * What an honest RN says of a batch: each transaction decodes and its signature verifies.
  *
- * A batch from an honest RN_k decodes whole (RN_k decoded each transaction on admission), so the
- * ids are hashed in one native call; only a batch holding an undecodable transaction, which
- * only a lying RN_k sends, is judged one transaction at a time.
+ * The member only verifies, so it does not decode: isWellFormedTransaction accepts exactly what
+ * decodeTransaction does, and a well-formed transaction's pubkey and signature sit at fixed
+ * places from its end, its id being SHA-256 of all but the signature. The ids of a batch are
+ * hashed in one native call, straight from the batch's own buffer when the transactions are views
+ * into one (as decodeBatch gives them). Per transaction that leaves three views and the
+ * verification, where decoding built a transaction of a dozen objects only to drop it.
  */
 export function judgeTransactions(transactions: readonly Uint8Array[], verifier: SignatureVerifier): Verdicts {
-  const verdicts = new Uint8Array(verdictBytes(transactions.length));
-  let decoded: DecodedTransaction[] | undefined;
-  try {
-    decoded = decodeTransactions(transactions);
-  } catch (err) {
-    if (!(err instanceof ProtocolError)) throw err;
-  }
-  if (decoded !== undefined) {
-    for (let i = 0; i < decoded.length; i++) {
-      const { tx, id } = decoded[i] as DecodedTransaction;
-      if (verifier.verify(tx.signature, id, tx.pubkey)) setValid(verdicts, i);
+  const n = transactions.length;
+  const verdicts = new Uint8Array(verdictBytes(n));
+  const first = transactions[0];
+  if (first === undefined) return verdicts;
+  const shared = transactions.every((t) => t.buffer === first.buffer);
+  const input = shared ? new Uint8Array(first.buffer) : new Uint8Array(transactions.reduce((sum, t) => sum + t.length, 0));
+  const spans = new Uint32Array(2 * n);
+  const slots = new Uint32Array(n);
+  let count = 0;
+  let copied = 0;
+  for (let i = 0; i < n; i++) {
+    const t = transactions[i] as Uint8Array;
+    if (!isWellFormedTransaction(t)) continue;
+    const unsigned = t.length - SIGNATURE_LENGTH;
+    let at = t.byteOffset;
+    if (!shared) {
+      input.set(t.subarray(0, unsigned), copied);
+      at = copied;
+      copied += unsigned;
     }
-    return verdicts;
+    spans[2 * count] = at;
+    spans[2 * count + 1] = at + unsigned;
+    slots[count++] = i;
   }
-  for (let i = 0; i < transactions.length; i++) {
-    let ok = false;
-    try {
-      const { tx, id } = decodeTransaction(transactions[i] as Uint8Array);
-      ok = verifier.verify(tx.signature, id, tx.pubkey);
-    } catch (err) {
-      if (!(err instanceof ProtocolError)) throw err;
-    }
-    if (ok) setValid(verdicts, i);
+  const ids = new Uint8Array(HASH_LENGTH * n);
+  sha256Spans(input, spans, count, ids, slots);
+  for (let c = 0; c < count; c++) {
+    const i = slots[c] as number;
+    const t = transactions[i] as Uint8Array;
+    const unsigned = t.length - SIGNATURE_LENGTH;
+    const pubkey = t.subarray(unsigned - PUBLIC_KEY_LENGTH, unsigned);
+    if (verifier.verify(t.subarray(unsigned), ids.subarray(HASH_LENGTH * i, HASH_LENGTH * (i + 1)), pubkey)) setValid(verdicts, i);
   }
   return verdicts;
 }
