@@ -123,6 +123,20 @@ describe('a logic node over gRPC', () => {
     expect((await unary(h.client, 'getStatus', {})).pending).toBe(0);
   });
 
+  it('when a block is asked for just after it commits and again after a restart, then memory and disk give the same answer', async () => {
+    const txs = [...Array(5).keys()].map((i) => signedTransfer(senderKeyOf(40 + i), RECIPIENT, 2n, 0n));
+    await unary(h.client, 'submitPackage', { package: Buffer.from(buildPackage(h.cluster, 1, txs).encoded) });
+    await h.running.node.produceBlock();
+    await h.running.node.produceBlock(); // an empty one on top
+    const asked = async () => Promise.all([1n, 2n].map((height) => unary(h.client, 'getBlock', { which: { $case: 'height', height } })));
+    const fresh = await asked();
+    expect(fresh[0]!.transactionIds.map((id) => Buffer.from(id).toString('hex')).sort()).toEqual(txs.map((t) => Buffer.from(decodeTransaction(t).id).toString('hex')).sort());
+    expect(fresh[1]!.transactionCount).toBe(0);
+    await h.restart();
+    expect(await asked()).toEqual(fresh);
+    expect(await unary(h.client, 'getBlock', { which: { $case: 'latest', latest: true } })).toEqual(fresh[1]);
+  });
+
   it('when the node restarts, then committed transactions, balances and the exclusions are still there', async () => {
     const { id } = await unary(h.client, 'submitTx', { transaction: Buffer.from(signedTransfer(senderKeyOf(5), RECIPIENT, 7n, 0n)) });
     await h.running.node.produceBlock();

@@ -101,7 +101,7 @@ export function addLogicService(server: Server, node: LogicNode, log: Logger): v
       const which = req.which;
       if (which === undefined) throw invalid('name a height or latest');
       if (which.$case === 'height' && (which.height < 0n || which.height > U64_MAX)) throw invalid('height out of range');
-      const b = await node.block(which.$case === 'latest' ? 'latest' : which.height);
+      const b = await node.blockSummary(which.$case === 'latest' ? 'latest' : which.height);
       if (b === null) throw toServiceError(NodeErrorCode.notFound, `no block at height ${which.$case === 'height' ? which.height : 'latest'}`, status.NOT_FOUND);
       return {
         height: b.height,

@@ -61,15 +61,26 @@ export interface PackageResult {
   excluded: number[];
 }
 
-export interface BlockView {
+/** What GetBlock answers: the header and the transaction ids. */
+export interface BlockSummary {
   height: bigint;
   hash: Hash;
   headerBytes: Uint8Array;
   header: BlockHeader;
-  transactionIds: Hash[];
+  transactionIds: readonly Hash[];
+}
+
+export interface BlockView extends BlockSummary {
   transactions: Transaction[];
   summaries: TxSummary[];
 }
+
+/**
+ * Blocks whose summary stays in memory after they commit. Clients following the chain (the
+ * bench's commit tracker, explorers) ask for each new block just after it lands; from disk that
+ * is a read of the whole body and a SHA-256 per transaction to rebuild ids the node just had.
+ */
+const RECENT_BLOCKS_KEPT = 16;
 
 /**
  * A logic node of a one-cluster chain (WP 2.1 steps 5–6, 6.3–6.7, DESIGN §5): takes packages
@@ -81,6 +92,8 @@ export class LogicNode {
   private readonly pool: PendingPool;
   private readonly rejections: RecentRejections;
   private readonly seenBatches = new Map<string, Hash>();
+  /** The last RECENT_BLOCKS_KEPT blocks committed here, by height (GetBlock of a new block). */
+  private readonly recentBlocks = new Map<bigint, BlockSummary>();
   private readonly producerKey: string;
   private readonly pubkey: Uint8Array;
   private readonly clock: () => number;
@@ -444,6 +457,7 @@ export class LogicNode {
     const timestamp = BigInt(Math.max(this.clock(), Number(engine.head.header.timestamp) + 1));
     const block = await this.ledger.produceBlock(taken.block, { timestamp, feeRecipients: [this.producerKey] });
     const ids = taken.block.map((t) => t.id);
+    this.rememberBlock({ height: block.header.height, hash: block.hash, headerBytes: block.headerBytes, header: block.header, transactionIds: ids });
     await this.txIndex.add({ height: block.header.height, ids, summaries: block.summaries });
     this.pool.settle(taken.block);
     await this.journal.forget([...taken.block, ...taken.stale, ...taken.gapExpired]);
@@ -462,6 +476,11 @@ export class LogicNode {
     if (taken.block.length > 0) {
       this.deps.log.info({ height: block.header.height.toString(), transactions: taken.block.length, pending: this.pool.size, ms: Math.round(performance.now() - started) }, 'block committed');
     }
+  }
+
+  private rememberBlock(summary: BlockSummary): void {
+    this.recentBlocks.set(summary.height, summary);
+    if (this.recentBlocks.size > RECENT_BLOCKS_KEPT) this.recentBlocks.delete(this.recentBlocks.keys().next().value as bigint);
   }
 
   private reject(id: Hash, code: string, message: string): void {
@@ -492,7 +511,13 @@ export class LogicNode {
     return rejection === undefined ? { state: 'unknown' } : { state: 'rejected', rejection };
   }
 
-  /** A committed block by height; `latest` for the head. Null above the head. */
+  /** A committed block's header and transaction ids, by height; `latest` for the head. Null above the head. */
+  async blockSummary(height: bigint | 'latest'): Promise<BlockSummary | null> {
+    const h = height === 'latest' ? this.ledger.engine.head.height : height;
+    return this.recentBlocks.get(h) ?? (await this.block(h));
+  }
+
+  /** A committed block by height, read from disk; `latest` for the head. Null above the head. */
   async block(height: bigint | 'latest'): Promise<BlockView | null> {
     const h = height === 'latest' ? this.ledger.engine.head.height : height;
     const hash = await this.ledger.store.blockHashAt(h);
