@@ -6,7 +6,7 @@ import { publicKeyOf } from '../../protocol/src/keys.js';
 import { routeOf } from '../../protocol/src/reception/committee.js';
 import { signDrainRequest } from '../../protocol/src/reception/admin.js';
 import { secretKey } from '../../protocol/test/support/receptionFixture.js';
-import { AdminClientError, codeOf, drainState, requestDrain, unary, type ReceptionClient } from '../../rpc/src/index.js';
+import { AdminClientError, codeOf, drainState, requestDrain, TransactionStatus_State, unary, type ReceptionClient } from '../../rpc/src/index.js';
 import { startReceptionNode } from '../src/startReceptionNode.js';
 import { LEADER_KEY, rnKey, startCluster, transfer, waitFor, type Cluster } from './support/clusterHarness.js';
 
@@ -122,6 +122,24 @@ describe('draining a reception node before a relay handoff (DESIGN §11)', () =>
     await c.ln.node.produceBlock();
     const states = await Promise.all(ids.map((id) => c.ln.node.transaction(id)));
     expect(states.map((s) => s.state)).toEqual(ids.map(() => 'committed'));
+  });
+
+  it('when an RN starts draining while admitting a client batch, then it buffers only what it admitted before, and the rest hears DRAINING', async () => {
+    const txs = Array.from({ length: 100 }, () => routedTo(2));
+    const admitting = c.rns[2]!.node.submitMany(txs); // runs until its first yield to I/O
+    c.rns[2]!.node.drain();
+    const results = await admitting;
+    const admitted = results.filter((r) => r.id !== undefined).length;
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted).toBeLessThan(100);
+    expect(results.slice(0, admitted).every((r) => r.id !== undefined)).toBe(true);
+    expect(results.slice(admitted).map((r) => (r.error as { code?: string }).code)).toEqual(new Array(100 - admitted).fill('DRAINING'));
+    await waitFor('the drain to finish', async () => (await drainState(base(2))).state === 'drained');
+    // Everything admitted reached the logic node; nothing refused did.
+    for (const [i, r] of results.entries()) {
+      const state = (await unary(c.logic, 'getTransaction', { id: Buffer.from(decodeTransaction(txs[i]!).id) })).state;
+      expect([i, state === TransactionStatus_State.STATE_UNKNOWN ? 'unknown' : 'known']).toEqual([i, r.id !== undefined ? 'known' : 'unknown']);
+    }
   });
 
   it('when a drain request is forged, for another RN, stale, oversized or malformed, then it is refused with its code and the RN keeps serving', async () => {
