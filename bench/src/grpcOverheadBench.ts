@@ -3,6 +3,7 @@ import {
   createReceptionClient,
   createServer,
   listen,
+  packTxBatchResults,
   ReceptionService,
   stop,
   type ReceptionClient,
@@ -11,6 +12,7 @@ import {
   SequencedStream,
   type TxBatch,
   type TxBatchResults,
+  unpackTxBatchResults,
 } from '../../services/rpc/src/index.js';
 
 /**
@@ -63,7 +65,7 @@ function answeringService(): ReceptionServer {
       call.on('end', () => callback(null, { results }));
     },
     submitTxBatches: (call) => {
-      call.on('data', (batch: TxBatch) => call.write({ sequence: batch.sequence, results: batch.transactions.map((): SubmitResult => ({ result: { $case: 'id', id } })) }));
+      call.on('data', (batch: TxBatch) => call.write(packTxBatchResults(batch.sequence, batch.transactions.map(() => ({ id })))));
       call.on('end', () => call.end());
     },
     forwardTx: (_call, callback) => callback(null, { id }),
@@ -97,7 +99,7 @@ async function cpuPerBatchedTransaction(client: ReceptionClient, perBatch: numbe
     while (started < batches) {
       started++;
       const res = await stream.request({ transactions }, 30_000);
-      if (res.results.length !== perBatch) throw new Error(`${res.results.length} results for ${perBatch} transactions`);
+      if (unpackTxBatchResults(res, perBatch).some((r) => r?.id === undefined)) throw new Error(`not every one of ${perBatch} transactions was answered accepted`);
     }
   };
   try {

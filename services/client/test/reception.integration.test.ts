@@ -10,7 +10,7 @@ import { publicKeyOf } from '../../protocol/src/keys.js';
 import { routeOf } from '../../protocol/src/reception/committee.js';
 import { secretKey } from '../../protocol/test/support/receptionFixture.js';
 import { startLogicNode, type RunningLogicNode } from '../../logic/src/node/startLogicNode.js';
-import { codeOf, createLogicClient, createServer, listen, ReceptionService, stop, toServiceError, unary, type LogicClient, type ReceptionServer, type SubmitResult } from '../../rpc/src/index.js';
+import { codeOf, createLogicClient, createServer, listen, packTxBatchResults, ReceptionService, stop, toServiceError, unary, type LogicClient, type ReceptionServer, type TxOutcome } from '../../rpc/src/index.js';
 import { runCli, SLOT_MS } from './cliFixture.js';
 
 const ROSTER = 8;
@@ -34,22 +34,22 @@ class RelayRn {
     private readonly ln: () => LogicClient,
   ) {}
 
-  private async relay(tx: Buffer): Promise<SubmitResult> {
+  private async relay(tx: Buffer): Promise<TxOutcome> {
     this.received++;
     const { tx: decoded } = decodeTransaction(tx);
     if (routeOf(decoded.signature, ROSTER) !== this.index) this.misrouted++;
     try {
       const { id } = await unary(this.ln(), 'submitTx', { transaction: tx });
-      return { result: { $case: 'id', id } };
+      return { id };
     } catch (err) {
-      return { result: { $case: 'rejection', rejection: { code: codeOf(err) ?? 'UNKNOWN', message: (err as Error).message } } };
+      return { rejection: { code: codeOf(err) ?? 'UNKNOWN', message: (err as Error).message } };
     }
   }
 
   async start(): Promise<void> {
     const impl: ReceptionServer = {
       submitTx: (call, cb) => {
-        void this.relay(call.request.transaction).then((r) => (r.result?.$case === 'id' ? cb(null, { id: r.result.id }) : cb(toServiceError(r.result?.rejection.code ?? 'UNKNOWN', 'refused', status.INVALID_ARGUMENT))));
+        void this.relay(call.request.transaction).then((r) => (r.id !== undefined ? cb(null, { id: Buffer.from(r.id) }) : cb(toServiceError(r.rejection.code, 'refused', status.INVALID_ARGUMENT))));
       },
       submitTxStream: (_call, cb) => cb(toServiceError('UNIMPLEMENTED', 'not in this stand-in', status.UNIMPLEMENTED)),
       submitTxBatches: (call) => {
@@ -59,10 +59,10 @@ class RelayRn {
             // Busy once: every transaction of the first batch is refused for now, as a full RN does.
             this.refusedOnce = true;
             const rejection = { code: 'MEMPOOL_FULL', message: 'busy, back off' };
-            call.write({ sequence: batch.sequence, results: batch.transactions.map((): SubmitResult => ({ result: { $case: 'rejection', rejection } })) });
+            call.write(packTxBatchResults(batch.sequence, batch.transactions.map((): TxOutcome => ({ rejection }))));
             return;
           }
-          void Promise.all(batch.transactions.map((t) => this.relay(t))).then((results) => call.write({ sequence: batch.sequence, results }));
+          void Promise.all(batch.transactions.map((t) => this.relay(t))).then((outcomes) => call.write(packTxBatchResults(batch.sequence, outcomes)));
         });
         call.on('end', () => call.end());
       },

@@ -2,6 +2,7 @@ import { status, type Server, type ServerDuplexStream, type ServerUnaryCall, typ
 import type { Logger } from 'pino';
 import type { Hash } from '../../protocol/src/types.js';
 import {
+  packTxBatchResults,
   ReceptionService,
   serviceErrorOf,
   toServiceError,
@@ -12,6 +13,7 @@ import {
   type SubmitResult,
   type TxBatch,
   type TxBatchResults,
+  type TxOutcome,
 } from '../../rpc/src/index.js';
 import { RECEPTION_STATUS, ReceptionError, ReceptionErrorCode, UpstreamRejection } from './errors.js';
 import type { ReceptionNode } from './receptionNode.js';
@@ -132,28 +134,26 @@ export function addReceptionService(server: Server, node: ReceptionNode, log: Lo
       };
       call.on('data', (batch: TxBatch) => {
         const n = batch.transactions.length;
-        let results: Promise<SubmitResult[]>;
+        let outcomes: Promise<TxOutcome[]>;
         if (n > node.options.maxBatchTransactions) {
           const rejection = { code: ReceptionErrorCode.batchTooLarge, message: `a batch carries at most ${node.options.maxBatchTransactions} transactions, this one ${n}: split it` };
-          results = Promise.resolve(batch.transactions.map((): SubmitResult => ({ result: { $case: 'rejection', rejection } })));
+          outcomes = Promise.resolve(batch.transactions.map((): TxOutcome => ({ rejection })));
           node.countRejections(ReceptionErrorCode.batchTooLarge, n);
         } else {
           work.started(n);
-          results = node
+          outcomes = node
             .submitMany(batch.transactions)
-            .then((submitted) =>
-              submitted.map(({ id, error }): SubmitResult =>
-                id !== undefined ? { result: { $case: 'id', id: Buffer.from(id) } } : { result: { $case: 'rejection', rejection: rejectionOf(error, log, 'SubmitTxBatches') } },
-              ),
+            .then(
+              (submitted) => submitted.map(({ id, error }): TxOutcome => (id !== undefined ? { id } : { rejection: rejectionOf(error, log, 'SubmitTxBatches') })),
               // Only a defect gets here (refusals are values): every transaction hears INTERNAL, the stream goes on.
-              (err: unknown) => batch.transactions.map((): SubmitResult => ({ result: { $case: 'rejection', rejection: rejectionOf(err, log, 'SubmitTxBatches') } })),
+              (err: unknown) => batch.transactions.map((): TxOutcome => ({ rejection: rejectionOf(err, log, 'SubmitTxBatches') })),
             )
             .finally(() => work.finished(n));
         }
         batchesOpen++;
-        void results.then((r) => {
+        void outcomes.then((o) => {
           batchesOpen--;
-          send(call, { sequence: batch.sequence, results: r });
+          send(call, packTxBatchResults(batch.sequence, o));
           endIfDone();
         });
       });

@@ -13,3 +13,4 @@ export * from './opsHttp.js';
 export * from './unary.js';
 export * from './admin.js';
 export * from './sequencedStream.js';
+export * from './txBatchResults.js';

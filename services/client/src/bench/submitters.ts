@@ -1,5 +1,5 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { codeOf, createReceptionClient, SequencedStream, unary, type LogicClient, type ReceptionClient, type TxBatch, type TxBatchResults } from '../../../rpc/src/index.js';
+import { codeOf, createReceptionClient, SequencedStream, unary, unpackTxBatchResults, type LogicClient, type ReceptionClient, type TxBatch, type TxBatchResults } from '../../../rpc/src/index.js';
 import type { SignedTransfer } from './signer.js';
 
 /** What became of one transaction handed to a node. */
@@ -54,7 +54,7 @@ const CHUNK_DEADLINE_MS = 30_000;
 
 /**
  * A reception node's SubmitTxBatches: one long-lived stream per RN, one message per chunk and one
- * answer per chunk with a result per transaction. A chunk that gets no answer in time, or whose
+ * answer per chunk, saying of each transaction whether it was accepted. A chunk that gets no answer in time, or whose
  * stream breaks, is retried like a failed call (the stream reopens for the next chunk).
  */
 export class BatchStreamSubmitter implements Submitter {
@@ -75,10 +75,9 @@ export class BatchStreamSubmitter implements Submitter {
       const o = outcomeOfCallError(err as ServiceError);
       return txs.map(() => o);
     }
-    return txs.map((_, i): SubmitOutcome => {
-      const r = res.results[i]?.result;
+    return unpackTxBatchResults(res, txs.length).map((r): SubmitOutcome => {
       if (r === undefined) return { kind: 'retry', reason: 'NO_RESULT', transport: false };
-      if (r.$case === 'id') return { kind: 'accepted' };
+      if (r.id !== undefined) return { kind: 'accepted' };
       return outcomeOfRejection(r.rejection.code, r.rejection.message);
     });
   }

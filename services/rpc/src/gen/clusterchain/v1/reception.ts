@@ -49,12 +49,28 @@ export interface TxBatch {
   transactions: Buffer[];
 }
 
-/** The answer to one TxBatch. */
+/**
+ * The answer to one TxBatch: the accepted transactions' ids packed in one field and the refusals
+ * by index, rather than a nested result per transaction, which cost both ends more than all the
+ * rest of the answer.
+ */
 export interface TxBatchResults {
   /** The batch's sequence. */
   sequence: bigint;
-  /** One per transaction, in batch order. */
-  results: SubmitResult[];
+  /**
+   * 32 bytes per transaction, in batch order: its id when accepted, zeros when refused. Empty
+   * when none was accepted.
+   */
+  ids: Buffer;
+  /** The refused transactions, each by its index in the batch. */
+  rejections: BatchRejection[];
+}
+
+/** One refused transaction of a TxBatch. */
+export interface BatchRejection {
+  /** Its index in the batch. */
+  index: number;
+  rejection: Rejection | undefined;
 }
 
 export interface ForwardTxRequest {
@@ -361,7 +377,7 @@ export const TxBatch: MessageFns<TxBatch> = {
 };
 
 function createBaseTxBatchResults(): TxBatchResults {
-  return { sequence: 0n, results: [] };
+  return { sequence: 0n, ids: Buffer.alloc(0), rejections: [] };
 }
 
 export const TxBatchResults: MessageFns<TxBatchResults> = {
@@ -372,8 +388,11 @@ export const TxBatchResults: MessageFns<TxBatchResults> = {
       }
       writer.uint32(8).uint64(message.sequence);
     }
-    for (const v of message.results) {
-      SubmitResult.encode(v!, writer.uint32(18).fork()).join();
+    if (message.ids.length !== 0) {
+      writer.uint32(26).bytes(message.ids);
+    }
+    for (const v of message.rejections) {
+      BatchRejection.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -399,12 +418,20 @@ export const TxBatchResults: MessageFns<TxBatchResults> = {
             message.sequence = reader.uint64() as bigint;
             continue;
           }
-          case 2: {
-            if (tag !== 18) {
+          case 3: {
+            if (tag !== 26) {
               break;
             }
 
-            message.results.push(SubmitResult.decode(reader, reader.uint32()));
+            message.ids = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.rejections.push(BatchRejection.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -422,8 +449,9 @@ export const TxBatchResults: MessageFns<TxBatchResults> = {
   fromJSON(object: any): TxBatchResults {
     return {
       sequence: isSet(object.sequence) ? BigInt(object.sequence) : 0n,
-      results: globalThis.Array.isArray(object?.results)
-        ? object.results.map((e: any) => SubmitResult.fromJSON(e))
+      ids: isSet(object.ids) ? Buffer.from(bytesFromBase64(object.ids)) : Buffer.alloc(0),
+      rejections: globalThis.Array.isArray(object?.rejections)
+        ? object.rejections.map((e: any) => BatchRejection.fromJSON(e))
         : [],
     };
   },
@@ -433,8 +461,11 @@ export const TxBatchResults: MessageFns<TxBatchResults> = {
     if (message.sequence !== 0n) {
       obj.sequence = message.sequence.toString();
     }
-    if (message.results?.length) {
-      obj.results = message.results.map((e) => SubmitResult.toJSON(e));
+    if (message.ids.length !== 0) {
+      obj.ids = base64FromBytes(message.ids);
+    }
+    if (message.rejections?.length) {
+      obj.rejections = message.rejections.map((e) => BatchRejection.toJSON(e));
     }
     return obj;
   },
@@ -445,7 +476,95 @@ export const TxBatchResults: MessageFns<TxBatchResults> = {
   fromPartial<I extends Exact<DeepPartial<TxBatchResults>, I>>(object: I): TxBatchResults {
     const message = createBaseTxBatchResults();
     message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
-    message.results = object.results?.map((e) => SubmitResult.fromPartial(e)) || [];
+    message.ids = object.ids ?? Buffer.alloc(0);
+    message.rejections = object.rejections?.map((e) => BatchRejection.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBatchRejection(): BatchRejection {
+  return { index: 0, rejection: undefined };
+}
+
+export const BatchRejection: MessageFns<BatchRejection> = {
+  encode(message: BatchRejection, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    if (message.rejection !== undefined) {
+      Rejection.encode(message.rejection, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchRejection {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchRejection();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rejection = Rejection.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchRejection {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      rejection: isSet(object.rejection) ? Rejection.fromJSON(object.rejection) : undefined,
+    };
+  },
+
+  toJSON(message: BatchRejection): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.rejection !== undefined) {
+      obj.rejection = Rejection.toJSON(message.rejection);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchRejection>, I>>(base?: I): BatchRejection {
+    return BatchRejection.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchRejection>, I>>(object: I): BatchRejection {
+    const message = createBaseBatchRejection();
+    message.index = object.index ?? 0;
+    message.rejection = (object.rejection !== undefined && object.rejection !== null)
+      ? Rejection.fromPartial(object.rejection)
+      : undefined;
     return message;
   },
 };
