@@ -210,8 +210,7 @@ export class ReceptionNode {
     this.deps.metrics.received.inc();
     this.rate.mark();
     return this.counted(async () => {
-      const view = this.member();
-      if (this.draining) throw new ReceptionError(ReceptionErrorCode.draining, 'this reception node is draining before it is replaced; send the transaction to another reception node');
+      const view = this.admitting();
       const d = checkForm(bytes);
       if (!this.limiter.take(bytesToKey(d.tx.pubkey))) {
         throw new ReceptionError(ReceptionErrorCode.rateLimited, 'this sender is over its submission rate; slow down');
@@ -234,10 +233,8 @@ export class ReceptionNode {
     const n = txs.length;
     this.deps.metrics.received.inc(n);
     this.rate.mark(n);
-    let view: RosterView & { self: number };
     try {
-      view = this.member();
-      if (this.draining) throw new ReceptionError(ReceptionErrorCode.draining, 'this reception node is draining before it is replaced; send the transaction to another reception node');
+      this.admitting();
     } catch (err) {
       if (err instanceof ReceptionError) this.deps.metrics.rejected.inc({ reason: err.code }, n);
       return txs.map(() => ({ error: err }));
@@ -248,20 +245,20 @@ export class ReceptionNode {
       waiting.push(this.counted(run).then((id) => void (out[i] = { id }), (error: unknown) => void (out[i] = { error })));
     };
     const forms = checkForms(txs);
-    const sparse = this.sparsePath(view);
     for (let i = 0; i < n; i++) {
       const d = forms[i] as DecodedTransaction | ReceptionError;
       const bytes = txs[i] as Uint8Array;
       if (i > 0 && i % ADMISSION_SLICE === 0) await yieldToIo();
       try {
-        // Checked again after each yield: a node that began stopping or draining meanwhile must
-        // not buffer what it would no longer batch (the client hears why and goes elsewhere).
-        this.member();
-        if (this.draining) throw new ReceptionError(ReceptionErrorCode.draining, 'this reception node is draining before it is replaced; send the transaction to another reception node');
+        // Each transaction sees the node as it is now, as `submit` would: across a yield it may
+        // have begun stopping or draining (it must not buffer what it would no longer batch), or
+        // moved to a new roster epoch (routes are drawn under the current one).
+        const view = this.admitting();
         if (d instanceof ReceptionError) throw d;
         if (!this.limiter.take(bytesToKey(d.tx.pubkey))) {
           throw new ReceptionError(ReceptionErrorCode.rateLimited, 'this sender is over its submission rate; slow down');
         }
+        const sparse = this.sparsePath(view);
         if (sparse !== null) {
           later(i, () => this.direct(bytes, sparse));
           continue;
@@ -291,6 +288,13 @@ export class ReceptionNode {
       if (epoch > view.epoch) throw new ReceptionError(ReceptionErrorCode.rosterMismatch, `epoch ${epoch} is ahead of ours (${view.epoch}); retry`);
       throw new ReceptionError(ReceptionErrorCode.wrongRoute, `under epoch ${epoch} this transaction routes to ${k}, not ${view.self}`);
     });
+  }
+
+  /** The current roster view, when this node takes client transactions at all (a member, not stopping or draining). */
+  private admitting(): RosterView & { self: number } {
+    const view = this.member();
+    if (this.draining) throw new ReceptionError(ReceptionErrorCode.draining, 'this reception node is draining before it is replaced; send the transaction to another reception node');
+    return view;
   }
 
   private member(): RosterView & { self: number } {
