@@ -20,8 +20,7 @@ export function sample(seed: Uint8Array, n: number, count: number, exclude: Iter
   }
   const out: number[] = [];
   const chosen = new Set<number>();
-  // The largest multiple of n that fits in u32: candidates at or above it are rejected.
-  const limit = 0x100000000 - (0x100000000 % n);
+  const limit = rejectionLimit(n);
   const input = new Uint8Array(seed.length + 8);
   input.set(seed, 0);
   const view = new DataView(input.buffer);
@@ -40,4 +39,9 @@ export function sample(seed: Uint8Array, n: number, count: number, exclude: Iter
     }
   }
   return out;
+}
+
+/** The largest multiple of n that fits in u32: a candidate at or above it is rejected (no modulo bias). */
+export function rejectionLimit(n: number): number {
+  return 0x100000000 - (0x100000000 % n);
 }

@@ -1,6 +1,6 @@
 import { ProtocolError, ProtocolErrorCode } from '../errors.js';
 import { sha256Spans } from '../hash.js';
-import { sample } from '../sample.js';
+import { rejectionLimit, sample } from '../sample.js';
 import { SIGNATURE_LENGTH } from '../params.js';
 import { MAX_COMMITTEE_SIZE, MAX_ROSTER_MEMBERS } from './params.js';
 
@@ -13,8 +13,9 @@ const routeTables = new Map<number, Uint32Array>();
  * WP 2.1 step 1: the RN that verifies and batches a transaction, drawn from the first 20 bits of
  * its signature, so every RN forwards a given transaction to the same RN_k and anyone can check.
  *
- * Every client, RN_i and RN_k routes every transaction, and a draw is a SHA-256 and two Sets; with
- * only 2^20 seeds, each draw is remembered per roster size (4 MB a size, paged in as it fills).
+ * Every client, RN_i and RN_k routes every transaction. With only 2^20 seeds, each draw is
+ * remembered per roster size (4 MB a size, paged in as it fills); a miss hashes into reused
+ * buffers (firstDraw) rather than running sample's general loop.
  */
 export function routeOf(signature: Uint8Array, rosterSize: number): number {
   if (signature.length !== SIGNATURE_LENGTH) {
@@ -50,7 +51,7 @@ function firstDraw(b0: number, b1: number, b2: number, n: number): number {
   DRAW_INPUT[2] = b2;
   sha256Spans(DRAW_INPUT, DRAW_SPAN, 1, DRAW_DIGEST, null);
   const candidate = (((DRAW_DIGEST[0] as number) << 24) | ((DRAW_DIGEST[1] as number) << 16) | ((DRAW_DIGEST[2] as number) << 8) | (DRAW_DIGEST[3] as number)) >>> 0;
-  if (candidate < 0x100000000 - (0x100000000 % n)) return candidate % n;
+  if (candidate < rejectionLimit(n)) return candidate % n;
   return sample(Uint8Array.of(b0, b1, b2), n, 1)[0] as number;
 }
 
