@@ -38,6 +38,12 @@ type LevelConstructor = new (
   options: { keyEncoding: string; valueEncoding: string },
 ) => LevelBackend;
 
+/**
+ * RocksDB's level-compaction recipe in @nxtedition/rocksdb sizes each memtable at a quarter of
+ * this budget, so four write buffers make the memtable our `writeBufferSizeBytes`.
+ */
+const ROCKSDB_MEMTABLES_PER_BUDGET = 4;
+
 /** What each backend wants at open, from our options. */
 function openOptions(options: DatabaseOptions): Record<string, unknown> {
   const common = {
@@ -46,7 +52,14 @@ function openOptions(options: DatabaseOptions): Record<string, unknown> {
     cacheSize: options.cacheSizeBytes,
     compression: options.compression,
   };
-  return options.backend === 'classic-level' ? { ...common, writeBufferSize: options.writeBufferSizeBytes } : common;
+  if (options.backend === 'classic-level') return { ...common, writeBufferSize: options.writeBufferSizeBytes };
+  if (!options.compression) return common;
+  // Without `compaction`, @nxtedition/rocksdb turns on ZSTD with dictionary training for every
+  // level: each memtable flush and each L0→L1 compaction trained and compressed on the logic
+  // node's cores. Its `level` recipe (RocksDB's OptimizeLevelStyleCompaction) leaves L0 and L1
+  // plain and compresses from L2 down, where data settles; it is also the binding's only way to
+  // size the memtable. It sets a per-level list that overrides `compression`, hence only when on.
+  return { ...common, compaction: 'level', memtableMemoryBudget: ROCKSDB_MEMTABLES_PER_BUDGET * options.writeBufferSizeBytes };
 }
 
 /**

@@ -18,11 +18,12 @@ export interface DatabaseOptions {
    */
   cacheSizeBytes: number;
   /**
-   * Memtable size before a flush to an L0 file, in bytes. classic-level only: @nxtedition/rocksdb 12
-   * exposes no write_buffer_size knob, so RocksDB's own default (64 MiB) applies there.
+   * Memtable size before a flush to an L0 file, in bytes. On rocksdb it is set through the binding's
+   * level-compaction recipe, which only `compression` turns on: uncompressed, RocksDB's own 64 MiB
+   * default applies (see backends.ts).
    */
   writeBufferSizeBytes: number;
-  /** Compress table files (RocksDB: ZSTD from L2 down; LevelDB: Snappy). */
+  /** Compress table files (RocksDB: ZSTD from L2 down, L0 and L1 plain; LevelDB: Snappy). */
   compression: boolean;
   /**
    * Default for `{ sync }` on writes that do not say: fsync the write-ahead log before resolving.
@@ -45,7 +46,8 @@ export const defaultDatabaseOptions: Readonly<Omit<DatabaseOptions, 'path'>> = {
   // 64 MiB, RocksDB's default: one block commit (~200,000 × ~125 B ≈ 25 MiB of memtable) fits
   // in one memtable, where LevelDB's 4 MiB default forces several flushes per commit.
   writeBufferSizeBytes: 64 * 1024 * 1024,
-  // On: account values compress well and the CPU cost is off the write path (flush/compaction).
+  // On: account values compress well. RocksDB compresses from L2 down only, so flushes and the
+  // busiest compactions (L0→L1) spend no CPU on it.
   compression: true,
   // Off: only a block commit must survive a power cut, and it asks for `{ sync: true }` itself;
   // everything else is rebuilt from the last committed block.
