@@ -20,7 +20,9 @@ export interface DatabaseOptions {
   /**
    * Memtable size before a flush to an L0 file, in bytes. On rocksdb it is set through the binding's
    * level-compaction recipe, which only `compression` turns on: uncompressed, RocksDB's own 64 MiB
-   * default applies (see backends.ts).
+   * default applies (see backends.ts). That recipe flushes two memtables at a time and lets up to
+   * six exist while flushes lag, so plan for 2–3× this in memory, 6× at worst (384 MiB at the
+   * default; a logic node requests 4 GiB).
    */
   writeBufferSizeBytes: number;
   /** Compress table files (RocksDB: ZSTD from L2 down, L0 and L1 plain; LevelDB: Snappy). */
