@@ -1,8 +1,9 @@
+import { HASH_LENGTH } from '../../protocol/src/hash.js';
 import type { Rejection } from './gen/clusterchain/v1/common.js';
 import type { TxBatchResults } from './gen/clusterchain/v1/reception.js';
 
-/** Ids are SHA-256 digests. */
-const ID_BYTES = 32;
+/** Ids are transaction hashes. */
+const ID_BYTES = HASH_LENGTH;
 
 /** One transaction's outcome in a SubmitTxBatches answer. */
 export type TxOutcome = { id: Uint8Array; rejection?: undefined } | { rejection: Rejection; id?: undefined };
